@@ -1,0 +1,2 @@
+// Webview entry point (bundled to dist/webview.js).
+export {};

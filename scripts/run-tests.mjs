@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Runs the compiled tests (out/test/**) with node's test runner and ends with a plain
+// `N passed, N failed` line.
+//   node scripts/run-tests.mjs core     unit + integration tests: no VS Code needed
+//   node scripts/run-tests.mjs vscode   the suites that run in a real VS Code (code-server)
+//   node scripts/run-tests.mjs all      both
+// Extra arguments are passed to `node --test` (for example --test-name-pattern=...).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [mode = 'core', ...rest] = process.argv.slice(2);
+const groups = {
+  core: ['unit', 'integration'],
+  vscode: ['suite-host', 'e2e'],
+  all: ['unit', 'integration', 'suite-host', 'e2e'],
+};
+if (!groups[mode]) {
+  console.error(`Unknown test group "${mode}". Use one of: ${Object.keys(groups).join(', ')}`);
+  process.exit(2);
+}
+
+function collect(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...collect(p));
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const files = groups[mode].flatMap((g) => collect(path.join(root, 'out', 'test', g)));
+if (files.length === 0) {
+  console.error('No compiled tests found: run `npm run compile:tests` first.');
+  process.exit(1);
+}
+mkdirSync(path.join(root, 'out'), { recursive: true });
+const tapFile = path.join(root, 'out', `test-results-${mode}.tap`);
+const result = spawnSync(
+  process.execPath,
+  [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...rest,
+    ...files,
+  ],
+  { stdio: 'inherit', cwd: root },
+);
+let passed = 0;
+let failed = 0;
+if (existsSync(tapFile)) {
+  const tap = readFileSync(tapFile, 'utf8');
+  // The last summary block is the run's total.
+  const pass = [...tap.matchAll(/^# pass (\d+)$/gm)].pop();
+  const fail = [...tap.matchAll(/^# fail (\d+)$/gm)].pop();
+  passed = pass ? Number(pass[1]) : 0;
+  failed = fail ? Number(fail[1]) : 0;
+}
+if (result.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(result.status ?? 1);

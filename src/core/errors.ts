@@ -1,0 +1,59 @@
+/**
+ * Errors the workflow raises. Each carries a message meant for the person, in plain words,
+ * and the step it happened in; none of them ever carries a secret.
+ */
+import type { StepName } from './state';
+
+/** A checkpoint refused to let the run go on (invalid output, empty citation map, ...). */
+export class GateError extends Error {
+  constructor(
+    readonly step: StepName,
+    readonly gate: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GateError';
+  }
+}
+
+/** The run was cancelled (by the person or through the AbortSignal). */
+export class CancelledError extends Error {
+  constructor(message = 'The analysis was cancelled.') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** A model or search call failed in a way the step cannot recover from. */
+export class StepError extends Error {
+  constructor(
+    readonly step: StepName,
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}
+
+/** A provider could not be used because of its configuration (missing key, bad base URL). */
+export class ConfigurationError extends Error {
+  constructor(
+    readonly setting: 'anthropicKey' | 'exaKey' | 'baseUrl' | 'model' | 'other',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  if (err instanceof CancelledError) return true;
+  if (!(err instanceof Error)) return false;
+  return err.name === 'AbortError' || err.name === 'APIUserAbortError' || /aborted/i.test(err.message);
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

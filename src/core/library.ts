@@ -1,0 +1,167 @@
+/**
+ * The contract between the workflow core and the prompt library (`prompts/` and `src/prompts/`).
+ *
+ * Owns: the shapes of synthesizer, analyst and template definitions, the ids of the step prompts
+ * and the exact placeholders each step prompt receives. Must not: read files (the loader in
+ * src/prompts/ does) or hold prompt text (prompts/*.md do).
+ */
+
+export interface SynthesizerDef {
+  id: string;
+  name: string;
+  description: string;
+  whenToUse: string;
+  whenNotToUse: string;
+  /** Keywords for the fallback scorer, by language code (at least `en` and `it`). */
+  keywords: Record<string, string[]>;
+  defaultAnalysts: string[];
+  /** Template ids this synthesizer works with; the first is the default. */
+  templates: string[];
+  /** The method itself (markdown body of the definition). */
+  method: string;
+  /** `bundled`, or the path of the workspace file that defined it. */
+  origin: string;
+}
+
+export interface AnalystDef {
+  id: string;
+  name: string;
+  description: string;
+  focus: string;
+  /** The method itself (markdown body of the definition). */
+  method: string;
+  /** Frontmatter keys this analyst must produce beyond the common schema. */
+  requiredFields: string[];
+  origin: string;
+}
+
+export interface TemplateSection {
+  title: string;
+  guidance: string;
+  words?: number;
+}
+
+export interface TemplateDef {
+  id: string;
+  name: string;
+  description: string;
+  sections: TemplateSection[];
+  targetWords: number;
+  /** Additional guidance (markdown body of the definition). */
+  guidance: string;
+  origin: string;
+}
+
+/**
+ * Step prompts and the placeholders each one receives. Every placeholder is a string; lists are
+ * formatted as markdown by the core before rendering. A prompt file that uses a placeholder not
+ * listed here, or a call that leaves one out, is an error.
+ */
+export interface StepPromptVars {
+  /** The cached prefix shared by every call of a run: instructions, problem, context documents. */
+  'shared-context': {
+    problem: string;
+    language_name: string;
+    today: string;
+    context_documents: string;
+    clarifications: string;
+  };
+  /** Answer JSON: {"title": str, "synthesizers": [{"id","score" 0..1,"reason"}], "template": id, "factual": bool} */
+  parse: { language_name: string; synthesizer_catalog: string; template_catalog: string };
+  /** Answer JSON: {"need": "high"|"medium"|"low", "rationale": str} */
+  'source-need': { language_name: string; today: string };
+  /** Answer JSON: {"questions": [{"id": str, "question": str}]} (1 to 3 questions) */
+  clarify: { language_name: string; candidates: string };
+  /** Answer JSON: {"analysts": [ids], "rationale": str} */
+  proposal: {
+    language_name: string;
+    synthesizer_name: string;
+    synthesizer_method: string;
+    template_name: string;
+    analyst_catalog: string;
+    default_analysts: string;
+  };
+  /** Answer: markdown with YAML frontmatter (see AnalystFrontmatter in state.ts). */
+  analyst: {
+    language_name: string;
+    analyst_name: string;
+    analyst_focus: string;
+    analyst_method: string;
+    required_fields: string;
+    synthesizer_name: string;
+    output_rules: string;
+  };
+  /** Answer: markdown. */
+  integration: {
+    language_name: string;
+    synthesizer_name: string;
+    synthesizer_method: string;
+    analyst_outputs: string;
+  };
+  /** Answer: markdown outline (headings and bullets). */
+  outline: {
+    language_name: string;
+    template_name: string;
+    template_sections: string;
+    integration: string;
+    previous_outline: string;
+    feedback_history: string;
+  };
+  /**
+   * Answer JSON: {"citations": [{"point": str, "sourceIds": ["S1", ...]}],
+   *               "gaps": [{"point": str, "query": str}], "factual": bool}
+   */
+  citations: {
+    language_name: string;
+    outline: string;
+    source_registry: string;
+    max_searches: string;
+  };
+  /** Answer: the document body in markdown with inline citations `[S1]`, no frontmatter. */
+  fulltext: {
+    language_name: string;
+    template_name: string;
+    template_sections: string;
+    target_words: string;
+    outline: string;
+    citation_map: string;
+    source_registry: string;
+    integration: string;
+    output_rules: string;
+  };
+  /** Shared rules for writing steps (citation style, markers, frontmatter). Rendered into others. */
+  'output-rules': { language_name: string };
+}
+
+export type StepPromptId = keyof StepPromptVars;
+
+export const STEP_PROMPT_IDS: StepPromptId[] = [
+  'shared-context',
+  'parse',
+  'source-need',
+  'clarify',
+  'proposal',
+  'analyst',
+  'integration',
+  'outline',
+  'citations',
+  'fulltext',
+  'output-rules',
+];
+
+export interface LibraryProblem {
+  /** The file that could not be used. */
+  path: string;
+  message: string;
+  line?: number;
+}
+
+export interface PromptLibrary {
+  synthesizers: SynthesizerDef[];
+  analysts: AnalystDef[];
+  templates: TemplateDef[];
+  /** Renders a step prompt; throws on an unknown or missing placeholder. */
+  render<K extends StepPromptId>(id: K, vars: StepPromptVars[K]): string;
+  /** Files that were skipped, with the reason (shown in the Problems panel). */
+  problems: LibraryProblem[];
+}

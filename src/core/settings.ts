@@ -1,0 +1,47 @@
+/**
+ * Run settings the core needs, with their defaults. The VS Code layer fills them from
+ * `contributes.configuration`; tests and the benchmark set them directly.
+ */
+import type { StepName } from './state';
+
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+export interface OrchestratorSettings {
+  /** Model id per step; steps not listed use `defaultModel`. */
+  models: Partial<Record<StepName, string>>;
+  defaultModel: string;
+  maxParallelAnalysts: number;
+  maxSearchesPerAnalysis: number;
+  /** At this many failed analysts the person decides (retry, continue partial, abort). */
+  analystFailureThreshold: number;
+  /** Attempts per analyst (the first one included) before it counts as failed. */
+  analystAttempts: number;
+  /** Attempts for steps whose answer is validated (parse JSON, full text gates). */
+  validationAttempts: number;
+  /** `auto` follows the problem's language; otherwise a language code such as `en` or `it`. */
+  outputLanguage: string;
+  /** Folder, relative to the workspace, under which each analysis gets its own folder. */
+  outputRoot: string;
+  /** Scores of the top two synthesizers closer than this trigger clarification. */
+  clarifyMargin: number;
+  /** Maximum characters of one context document given to the model. */
+  maxContextChars: number;
+}
+
+export const DEFAULT_SETTINGS: OrchestratorSettings = {
+  models: {},
+  defaultModel: DEFAULT_MODEL,
+  maxParallelAnalysts: 6,
+  maxSearchesPerAnalysis: 3,
+  analystFailureThreshold: 2,
+  analystAttempts: 2,
+  validationAttempts: 2,
+  outputLanguage: 'auto',
+  outputRoot: 'analyses',
+  clarifyMargin: 0.2,
+  maxContextChars: 60_000,
+};
+
+export function modelFor(settings: OrchestratorSettings, step: StepName): string {
+  return settings.models[step] ?? settings.defaultModel;
+}

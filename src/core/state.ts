@@ -1,0 +1,286 @@
+/**
+ * The workflow state: one versioned, zod-validated document per analysis.
+ *
+ * Owns: the shape of everything a run knows (choices, outputs, costs, history) and the
+ * rules for creating and upgrading it. Must not: perform I/O (see stateStore.ts) or
+ * decide what happens next (see workflow.ts).
+ */
+import { z } from 'zod';
+
+export const STATE_VERSION = 1;
+
+/** The fixed order of the workflow. `done` is terminal. */
+export const STEPS = [
+  'parse',
+  'sources',
+  'clarify',
+  'propose',
+  'analysts',
+  'integrate',
+  'outline',
+  'citations',
+  'fulltext',
+  'done',
+] as const;
+export const StepName = z.enum(STEPS);
+export type StepName = z.infer<typeof StepName>;
+
+/** Where a run stands, as shown in the review queue. */
+export const RunStatus = z.enum(['running', 'awaiting', 'done', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** L0 = context documents given by the person, L1 = sources named by analysts, L2 = web search. */
+export const SourceLevel = z.enum(['L0', 'L1', 'L2']);
+export type SourceLevel = z.infer<typeof SourceLevel>;
+
+export const SynthesizerScore = z.object({
+  id: z.string().min(1),
+  score: z.number().min(0).max(1),
+  reason: z.string().default(''),
+});
+export type SynthesizerScore = z.infer<typeof SynthesizerScore>;
+
+export const TokenUsage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheCreationInputTokens: z.number().int().nonnegative().default(0),
+  cacheReadInputTokens: z.number().int().nonnegative().default(0),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+/** One finished model call. `key` identifies it so that a resumed run never pays for it again. */
+export const ModelCallRecord = z.object({
+  key: z.string().min(1),
+  step: StepName,
+  model: z.string(),
+  usage: TokenUsage,
+  costUsd: z.number().nonnegative(),
+  durationMs: z.number().nonnegative(),
+  stopReason: z.string().nullable(),
+  at: z.string(),
+  /** The model's answer text, kept so that a resumed run can reuse it. */
+  text: z.string(),
+});
+export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
+
+export const SearchRecord = z.object({
+  key: z.string().min(1),
+  query: z.string(),
+  at: z.string(),
+  durationMs: z.number().nonnegative(),
+  resultSourceIds: z.array(z.string()),
+  costUsd: z.number().nonnegative().default(0),
+});
+export type SearchRecord = z.infer<typeof SearchRecord>;
+
+export const Source = z.object({
+  /** Stable id used in inline citations, e.g. `S3`. */
+  id: z.string().regex(/^S\d+$/),
+  level: SourceLevel,
+  title: z.string(),
+  url: z.string().optional(),
+  /** For L0: the workspace-relative path or file name of the context document. */
+  documentRef: z.string().optional(),
+  /** For L1: the analyst that named it. */
+  analyst: z.string().optional(),
+  publishedDate: z.string().optional(),
+  excerpt: z.string().optional(),
+});
+export type Source = z.infer<typeof Source>;
+
+export const ContextDocument = z.object({
+  id: z.string(),
+  title: z.string(),
+  path: z.string(),
+  kind: z.enum(['file', 'briefing']),
+  /** Text given to the model (possibly truncated, see `truncated`). */
+  text: z.string(),
+  truncated: z.boolean().default(false),
+  sourceId: z.string().optional(),
+});
+export type ContextDocument = z.infer<typeof ContextDocument>;
+
+export const AnalystSource = z.object({
+  title: z.string().min(1),
+  url: z.string().optional(),
+  document: z.string().optional(),
+});
+
+/** The frontmatter every analyst output must carry. Analyst definitions may require more fields. */
+export const AnalystFrontmatter = z
+  .object({
+    analyst: z.string().min(1),
+    key_findings: z.array(z.string().min(1)).min(1),
+    confidence: z.enum(['high', 'medium', 'low']),
+    sources: z.array(AnalystSource).default([]),
+    assumptions: z.array(z.string()).default([]),
+    open_questions: z.array(z.string()).default([]),
+  })
+  .passthrough();
+export type AnalystFrontmatter = z.infer<typeof AnalystFrontmatter>;
+
+export const AnalystRun = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'failed']),
+  attempts: z.number().int().nonnegative(),
+  errors: z.array(z.string()).default([]),
+  frontmatter: AnalystFrontmatter.optional(),
+  body: z.string().optional(),
+  /** Where the output was written in the workspace, once written. */
+  documentPath: z.string().optional(),
+});
+export type AnalystRun = z.infer<typeof AnalystRun>;
+
+export const OutlineRevision = z.object({
+  n: z.number().int().positive(),
+  text: z.string(),
+  createdAt: z.string(),
+  /** Who produced it: the model, or the person editing it in the panel. */
+  author: z.enum(['model', 'person']),
+  /** Feedback the person gave on this revision (asking for the next one). */
+  feedback: z.string().optional(),
+});
+export type OutlineRevision = z.infer<typeof OutlineRevision>;
+
+export const CitationEntry = z.object({
+  /** The outline point (heading or bullet text) the sources support. */
+  point: z.string().min(1),
+  sourceIds: z.array(z.string()).min(1),
+});
+export type CitationEntry = z.infer<typeof CitationEntry>;
+
+export const HistoryEntry = z.object({
+  at: z.string(),
+  step: StepName,
+  event: z.enum(['start', 'end', 'gate-pass', 'gate-fail', 'decision', 'retry', 'error', 'cancel', 'resume']),
+  detail: z.string().default(''),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const ErrorEntry = z.object({
+  at: z.string(),
+  step: StepName,
+  message: z.string(),
+});
+
+export const SourceNeed = z.enum(['high', 'medium', 'low']);
+export type SourceNeed = z.infer<typeof SourceNeed>;
+
+export const ProposalSchema = z.object({
+  synthesizer: z.string(),
+  template: z.string(),
+  analysts: z.array(z.string()).min(1),
+  webSearch: z.boolean(),
+  model: z.string(),
+  estimatedCostUsd: z.number().nonnegative(),
+  rationale: z.string().default(''),
+});
+export type Proposal = z.infer<typeof ProposalSchema>;
+
+export const WorkflowStateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: RunStatus,
+  /** The next step to run (or the step waiting for the person). */
+  step: StepName,
+  /** Set when the run waits for the person: which gate. */
+  awaiting: z.enum(['sources', 'clarify', 'proposal', 'failures', 'outline']).nullable().default(null),
+  problem: z.string().min(1),
+  title: z.string().default(''),
+  demo: z.boolean().default(false),
+  language: z.string().default('en'),
+  /** Parse step. */
+  synthesizerScores: z.array(SynthesizerScore).default([]),
+  scoringMethod: z.enum(['model', 'keywords']).nullable().default(null),
+  template: z.string().nullable().default(null),
+  factual: z.boolean().default(true),
+  /** Sources step. */
+  sourceNeed: SourceNeed.nullable().default(null),
+  sourceNeedRationale: z.string().default(''),
+  webSearchAllowed: z.boolean().default(false),
+  contextDocuments: z.array(ContextDocument).default([]),
+  /** Clarify step. */
+  clarifications: z
+    .array(z.object({ id: z.string(), question: z.string(), answer: z.string().default('') }))
+    .default([]),
+  /** Propose step. */
+  proposal: ProposalSchema.nullable().default(null),
+  proposalApproved: z.boolean().default(false),
+  /** Analysts step. */
+  analysts: z.record(z.string(), AnalystRun).default({}),
+  partialResults: z.boolean().default(false),
+  /** Integrate step. */
+  integration: z.string().nullable().default(null),
+  /** Outline step. */
+  outline: z.array(OutlineRevision).default([]),
+  outlineApproved: z.boolean().default(false),
+  /** Citations step. */
+  sources: z.array(Source).default([]),
+  citationMap: z.array(CitationEntry).default([]),
+  gaps: z.array(z.string()).default([]),
+  searches: z.array(SearchRecord).default([]),
+  /** Fulltext step. */
+  finalDocument: z
+    .object({ path: z.string().optional(), markdown: z.string(), frontmatter: z.record(z.string(), z.unknown()) })
+    .nullable()
+    .default(null),
+  /** Accounting and audit. */
+  calls: z.array(ModelCallRecord).default([]),
+  history: z.array(HistoryEntry).default([]),
+  errors: z.array(ErrorEntry).default([]),
+  /** Where the run writes its documents, relative to the workspace (e.g. analyses/2026-11-22-entry). */
+  outputFolder: z.string().default(''),
+});
+export type WorkflowState = z.infer<typeof WorkflowStateSchema>;
+
+export function stepIndex(step: StepName): number {
+  return STEPS.indexOf(step);
+}
+
+/** The step after `step`; `done` stays `done`. */
+export function nextStep(step: StepName): StepName {
+  const i = stepIndex(step);
+  return STEPS[Math.min(i + 1, STEPS.length - 1)];
+}
+
+export function slugify(text: string, max = 40): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/g, '');
+  return slug || 'analysis';
+}
+
+export function createState(init: {
+  id: string;
+  problem: string;
+  now: Date;
+  demo?: boolean;
+  outputFolder?: string;
+}): WorkflowState {
+  const problem = init.problem.trim();
+  if (!problem) throw new Error('The problem is empty.');
+  const at = init.now.toISOString();
+  return WorkflowStateSchema.parse({
+    version: STATE_VERSION,
+    id: init.id,
+    createdAt: at,
+    updatedAt: at,
+    status: 'running',
+    step: 'parse',
+    problem,
+    demo: init.demo ?? false,
+    outputFolder: init.outputFolder ?? '',
+  });
+}
+
+/** Parses a stored state (JSON text already decoded), upgrading older versions when needed. */
+export function parseState(data: unknown): WorkflowState {
+  return WorkflowStateSchema.parse(data);
+}
