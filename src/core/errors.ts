@@ -29,7 +29,7 @@ export class StepError extends Error {
   constructor(
     readonly step: StepName,
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'StepError';
