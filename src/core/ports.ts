@@ -83,6 +83,8 @@ export interface SourceChoiceRequest {
   rationale: string;
   webSearchAvailable: boolean;
   language: string;
+  /** Why the previous choice could not be used (unreadable file, malformed briefing), if any. */
+  problem?: string;
 }
 
 export type SourceChoice =

@@ -1,0 +1,209 @@
+/**
+ * The run context shared by the step modules: the state, the ports, and the few operations
+ * every step needs — a memoized model call, a checkpoint, history, events, cancellation.
+ *
+ * Owns: the rule that a finished model call is never made again (its answer is kept in the
+ * state under a key and reused on resume), and the rule that the state is saved after every
+ * call, every step and before every human gate. Must not: know what any step does.
+ */
+import type { OrchestratorDeps } from './api';
+import { callCost, DEFAULT_PRICES, runCost, type PriceTable } from './cost';
+import { CancelledError, isAbortError } from './errors';
+import type { PromptLibrary } from './library';
+import type { Clock, LanguageModel, Log, ModelMessage, ModelRequest, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
+import { RunLog } from './runLog';
+import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
+import type { HistoryEntry, ModelCallRecord, StepName, WorkflowState } from './state';
+
+const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+const systemClock: Clock = { now: () => new Date() };
+
+export interface CallSpec {
+  /** Unique within the run; a call whose key is already recorded is not made again. */
+  key: string;
+  step: StepName;
+  label: string;
+  system: ModelRequest['system'];
+  messages: ModelMessage[];
+  maxTokens: number;
+  /** Stream text deltas as `text` events (the final document fills in while generated). */
+  stream?: boolean;
+  /** Overrides the model configured for the step (the proposal's model for analysts). */
+  model?: string;
+}
+
+export class RunContext {
+  readonly model: LanguageModel;
+  readonly search: WebSearch | null;
+  readonly reviewer: Reviewer;
+  readonly store: StateStore;
+  readonly workspace: Workspace;
+  readonly library: PromptLibrary;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly settings: OrchestratorSettings;
+  readonly prices: PriceTable;
+  readonly runLog: RunLog;
+  private readonly onEvent: (event: WorkflowEvent) => void;
+
+  constructor(
+    public state: WorkflowState,
+    deps: OrchestratorDeps,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.model = deps.model;
+    this.search = deps.search;
+    this.reviewer = deps.reviewer;
+    this.store = deps.store;
+    this.workspace = deps.workspace;
+    this.library = deps.library;
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.log ?? silentLog;
+    this.settings = { ...DEFAULT_SETTINGS, ...deps.settings, models: { ...DEFAULT_SETTINGS.models, ...deps.settings?.models } };
+    this.prices = deps.prices ?? DEFAULT_PRICES;
+    this.onEvent = deps.onEvent ?? (() => {});
+    this.runLog = new RunLog(this.store, state.id, this.clock, this.log);
+  }
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  today(): string {
+    return this.now().slice(0, 10);
+  }
+
+  modelFor(step: StepName): string {
+    return modelFor(this.settings, step);
+  }
+
+  emit(event: WorkflowEvent): void {
+    try {
+      this.onEvent(event);
+    } catch (err) {
+      this.log.warn(`An event listener failed: ${(err as Error).message}`);
+    }
+  }
+
+  throwIfCancelled(): void {
+    if (this.signal?.aborted) throw new CancelledError();
+  }
+
+  record(step: StepName, event: HistoryEntry['event'], detail = ''): void {
+    this.state.history.push({ at: this.now(), step, event, detail });
+  }
+
+  /** Saves the state (atomically, through the store). */
+  async checkpoint(): Promise<void> {
+    this.state.updatedAt = this.now();
+    await this.store.save(this.state);
+    this.emit({ type: 'state', state: this.state });
+  }
+
+  /** The answer of a call already made in this run, if any. */
+  recorded(key: string): ModelCallRecord | undefined {
+    return this.state.calls.find((c) => c.key === key);
+  }
+
+  /**
+   * Makes a model call, or returns the recorded answer when this key already finished (resume).
+   * The answer is recorded and the state checkpointed before this returns.
+   */
+  async call(spec: CallSpec): Promise<ModelCallRecord> {
+    const done = this.recorded(spec.key);
+    if (done) {
+      this.log.debug(`Reusing the recorded answer of ${spec.key}.`);
+      return done;
+    }
+    this.throwIfCancelled();
+    const model = spec.model ?? this.modelFor(spec.step);
+    const tag = `<!-- task: ${spec.step}/${spec.label} -->\n`;
+    const last = spec.messages.length - 1;
+    const messages = spec.messages.map((m, i) => (i === last && m.role === 'user' ? { ...m, content: tag + m.content } : m));
+    const request: ModelRequest = {
+      model,
+      system: spec.system,
+      messages,
+      maxTokens: spec.maxTokens,
+      step: spec.step,
+      label: spec.label,
+    };
+    let response;
+    try {
+      response = await this.model.complete(request, {
+        signal: this.signal,
+        onText: spec.stream ? (delta) => this.emit({ type: 'text', step: spec.step, label: spec.label, delta }) : undefined,
+      });
+    } catch (err) {
+      if (isAbortError(err) || this.signal?.aborted) throw new CancelledError();
+      throw err;
+    }
+    const record: ModelCallRecord = {
+      key: spec.key,
+      step: spec.step,
+      model: response.model || model,
+      usage: response.usage,
+      costUsd: callCost(this.prices, response.model || model, response.usage),
+      durationMs: response.durationMs,
+      stopReason: response.stopReason,
+      at: this.now(),
+      text: response.text,
+    };
+    this.state.calls.push(record);
+    this.runLog.modelCall({
+      step: spec.step,
+      label: spec.label,
+      model: record.model,
+      usage: record.usage,
+      costUsd: record.costUsd,
+      durationMs: record.durationMs,
+      stopReason: record.stopReason,
+    });
+    this.emit({ type: 'cost', totalUsd: runCost(this.state) });
+    await this.checkpoint();
+    return record;
+  }
+
+  /** Marks the run as waiting for the person at `gate`, saved before the person is asked. */
+  async awaitPerson(gate: NonNullable<WorkflowState['awaiting']>): Promise<void> {
+    this.state.awaiting = gate;
+    this.state.status = 'awaiting';
+    await this.checkpoint();
+    this.emit({ type: 'awaiting', gate });
+  }
+
+  /** Back to work after the person answered. */
+  async resumeWork(): Promise<void> {
+    this.state.awaiting = null;
+    this.state.status = 'running';
+    await this.checkpoint();
+  }
+
+  /** Awaits a reviewer promise, giving up when the run is cancelled. */
+  async ask<T>(question: Promise<T>): Promise<T> {
+    if (!this.signal) return question;
+    this.throwIfCancelled();
+    const signal = this.signal;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new CancelledError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      question.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+}
+
+/** Thrown inside a step when the person chose to cancel at a gate. */
+export class CancelledByPerson extends CancelledError {
+  constructor(readonly gate: string) {
+    super(`The analysis was cancelled at the ${gate} step.`);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The orchestrator: walks the fixed workflow as an explicit state machine. A step starts only
+ * when the state says its predecessor finished and its gate passed (gates.ts); the state is
+ * checkpointed after every step, every model call and before every human gate, so a run can be
+ * resumed from the recorded step without paying again for finished calls.
+ *
+ * Owns: the sequence and the run's status. Must not: contain step logic (steps/*.ts do).
+ */
+import type { OrchestratorDeps, RunOptions, RunOutcome } from './api';
+import { CancelledByPerson, RunContext } from './context';
+import { runCost } from './cost';
+import { CancelledError, errorMessage } from './errors';
+import { assertCanStart } from './gates';
+import { createState, nextStep, type StepName, type WorkflowState } from './state';
+import { defaultRunId } from './stateStore';
+import { runAnalysts } from './steps/analysts';
+import { runCitations } from './steps/citations';
+import { runClarify } from './steps/clarify';
+import { runFulltext } from './steps/fulltext';
+import { runIntegrate } from './steps/integrate';
+import { runOutline } from './steps/outline';
+import { runParse } from './steps/parse';
+import { runPropose } from './steps/propose';
+import { runSources } from './steps/sources';
+
+type StepHandler = (ctx: RunContext) => Promise<void>;
+
+export const STEP_HANDLERS: Record<Exclude<StepName, 'done'>, StepHandler> = {
+  parse: runParse,
+  sources: runSources,
+  clarify: runClarify,
+  propose: runPropose,
+  analysts: runAnalysts,
+  integrate: runIntegrate,
+  outline: runOutline,
+  citations: runCitations,
+  fulltext: runFulltext,
+};
+
+export class Orchestrator {
+  constructor(private readonly deps: OrchestratorDeps) {}
+
+  /** Creates a run for `problem` and drives it until it ends, fails or is cancelled. */
+  async start(problem: string, options: RunOptions = {}): Promise<RunOutcome> {
+    if (!problem.trim()) {
+      throw new Error('The problem is empty: describe the decision or question to analyse.');
+    }
+    const now = (this.deps.clock ?? { now: () => new Date() }).now();
+    const state = createState({ id: defaultRunId(problem, now), problem, now, demo: this.deps.model.demo === true });
+    const ctx = new RunContext(state, this.deps, options.signal);
+    await ctx.checkpoint();
+    ctx.runLog.header(state);
+    return this.drive(ctx);
+  }
+
+  /** Continues a saved run from its recorded step. */
+  async resume(id: string, options: RunOptions = {}): Promise<RunOutcome> {
+    const loaded = await this.deps.store.load(id);
+    const state = loaded.state;
+    if (loaded.recoveredFromBackup) this.deps.log?.warn(loaded.recoveredFromBackup);
+    const ctx = new RunContext(state, this.deps, options.signal);
+    if (state.status === 'done') return { state };
+    ctx.record(state.step, 'resume', loaded.recoveredFromBackup ?? '');
+    state.status = 'running';
+    await ctx.checkpoint();
+    return this.drive(ctx);
+  }
+
+  private async drive(ctx: RunContext): Promise<RunOutcome> {
+    const s = ctx.state;
+    try {
+      while (s.step !== 'done') {
+        const step = s.step;
+        assertCanStart(s, step);
+        const started = Date.now();
+        ctx.record(step, 'start');
+        ctx.runLog.stepStart(step);
+        ctx.emit({ type: 'step-start', step });
+        const costBefore = runCost(s);
+        await STEP_HANDLERS[step](ctx);
+        ctx.throwIfCancelled();
+        ctx.record(step, 'end');
+        ctx.runLog.stepEnd(step, Date.now() - started, runCost(s) - costBefore);
+        s.step = nextStep(step);
+        await ctx.checkpoint();
+        ctx.emit({ type: 'step-end', step });
+      }
+      assertCanStart(s, 'done');
+      s.status = 'done';
+      s.awaiting = null;
+      await ctx.checkpoint();
+      ctx.runLog.summary(s);
+      return { state: s };
+    } catch (err) {
+      return this.stop(ctx, err);
+    }
+  }
+
+  private async stop(ctx: RunContext, err: unknown): Promise<RunOutcome> {
+    const s = ctx.state;
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (err instanceof CancelledError) {
+      s.status = 'cancelled';
+      // Cancelled while a gate was open: the gate is asked again on resume.
+      ctx.record(s.step, 'cancel', err instanceof CancelledByPerson ? `by the person at ${err.gate}` : 'cancelled');
+      ctx.runLog.decision({ step: s.step, gate: s.awaiting ?? s.step, decision: 'cancel', detail: error.message });
+    } else {
+      s.status = 'failed';
+      s.errors.push({ at: ctx.now(), step: s.step, message: errorMessage(err) });
+      ctx.record(s.step, 'error', errorMessage(err));
+      ctx.runLog.error({ step: s.step, message: errorMessage(err) });
+    }
+    s.awaiting = null;
+    for (const a of Object.values(s.analysts)) if (a.status === 'running') a.status = 'pending';
+    try {
+      await ctx.checkpoint();
+    } catch (saveErr) {
+      ctx.log.error(`The state could not be saved after the run stopped: ${errorMessage(saveErr)}`);
+    }
+    ctx.runLog.summary(s);
+    return { state: s, error: err instanceof CancelledByPerson ? undefined : error };
+  }
+}
+
+export type { WorkflowState };

@@ -1,0 +1,179 @@
+/**
+ * Step 5 — analysts run in parallel (bounded by the setting), sharing the cached prefix. Each
+ * output is validated (frontmatter schema + non-empty body); an invalid output is retried with
+ * the validation error fed back, then counted as failed. At the failure threshold the person
+ * decides: retry the failed ones, continue with partial results, or abort — never silently.
+ */
+import { CancelledByPerson, type RunContext } from '../context';
+import { CancelledError, errorMessage } from '../errors';
+import { outputLanguageName, sharedPrefix } from '../format';
+import { validateAnalystOutput } from '../gates';
+import { renderFrontmatter } from '../markdown';
+import type { ModelMessage } from '../ports';
+import type { AnalystRun } from '../state';
+
+const ANALYST_MAX_TOKENS = 6000;
+
+/** Runs `tasks` with at most `limit` at a time; rejects with the first cancellation. */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let cancelled: unknown = null;
+  const worker = async () => {
+    while (next < items.length && !cancelled) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (err) {
+        cancelled = err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (cancelled) throw cancelled;
+}
+
+async function runOne(ctx: RunContext, run: AnalystRun, system: { text: string; cache?: boolean }[]): Promise<void> {
+  const s = ctx.state;
+  const def = ctx.library.analysts.find((a) => a.id === run.id);
+  if (!def) {
+    run.status = 'failed';
+    run.errors.push(`The analyst "${run.id}" is not in the prompt library.`);
+    return;
+  }
+  run.status = 'running';
+  ctx.emit({ type: 'analyst-start', analyst: run.id });
+  const ownPrompt = ctx.library.render('analyst', {
+    language_name: outputLanguageName(s),
+    analyst_name: def.name,
+    analyst_focus: def.focus,
+    analyst_method: def.method,
+    required_fields: def.requiredFields.length ? def.requiredFields.join(', ') : '(none beyond the common fields)',
+    synthesizer_name: ctx.library.synthesizers.find((x) => x.id === s.proposal!.synthesizer)?.name ?? s.proposal!.synthesizer,
+    output_rules: ctx.library.render('output-rules', { language_name: outputLanguageName(s) }),
+  });
+  let messages: ModelMessage[] = [
+    { role: 'user', content: `You are the ${def.name} analyst (id: ${def.id}). Write your analysis now.` },
+  ];
+  let maxTokens = ANALYST_MAX_TOKENS;
+  const firstAttempt = run.attempts + 1;
+  for (let attempt = firstAttempt; attempt < firstAttempt + ctx.settings.analystAttempts; attempt++) {
+    run.attempts = attempt;
+    let text: string;
+    let stopReason: string | null;
+    try {
+      const call = await ctx.call({
+        key: `analyst:${run.id}:${attempt}`,
+        step: 'analysts',
+        label: `analyst:${run.id}`,
+        system: [...system, { text: ownPrompt }],
+        messages,
+        maxTokens,
+        model: s.proposal!.model,
+      });
+      text = call.text;
+      stopReason = call.stopReason;
+    } catch (err) {
+      if (err instanceof CancelledError) {
+        run.status = 'pending';
+        throw err;
+      }
+      const reason = `Attempt ${attempt}: the model call failed: ${errorMessage(err)}`;
+      run.errors.push(reason);
+      ctx.runLog.retry({ step: 'analysts', label: `analyst:${run.id}`, attempt, reason });
+      continue;
+    }
+    try {
+      const valid = validateAnalystOutput(text, run.id, def.requiredFields, stopReason);
+      run.frontmatter = valid.frontmatter;
+      run.body = valid.body;
+      run.status = 'done';
+      ctx.runLog.gate({ step: 'analysts', gate: `analyst:${run.id}`, passed: true, detail: `attempt ${attempt}` });
+      try {
+        run.documentPath = await ctx.workspace.writeDocument(
+          `${s.outputFolder}/analyst-${run.id}.md`,
+          renderFrontmatter(valid.frontmatter as Record<string, unknown>, `# ${def.name}\n\n${valid.body}\n`),
+          'analyst',
+        );
+        ctx.emit({ type: 'document', kind: 'analyst', path: run.documentPath });
+      } catch (err) {
+        ctx.log.warn(`The ${def.name} output could not be written to the workspace: ${errorMessage(err)}`);
+      }
+      ctx.emit({ type: 'analyst-done', analyst: run.id, path: run.documentPath });
+      await ctx.checkpoint();
+      return;
+    } catch (err) {
+      const reason = `Attempt ${attempt}: ${errorMessage(err)}`;
+      run.errors.push(reason);
+      ctx.record('analysts', 'retry', `${run.id}: ${errorMessage(err)}`);
+      ctx.runLog.gate({ step: 'analysts', gate: `analyst:${run.id}`, passed: false, detail: reason });
+      if (stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 32000);
+      messages = [
+        ...messages.slice(0, 1),
+        { role: 'assistant', content: text },
+        {
+          role: 'user',
+          content: `Your answer failed validation: ${errorMessage(err)} Write the complete analysis again, starting with the YAML frontmatter.`,
+        },
+      ];
+    }
+  }
+  run.status = 'failed';
+  ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] ?? '' });
+  await ctx.checkpoint();
+}
+
+export async function runAnalysts(ctx: RunContext): Promise<void> {
+  const s = ctx.state;
+  const proposal = s.proposal!;
+  for (const id of proposal.analysts) {
+    if (!s.analysts[id]) s.analysts[id] = { id, status: 'pending', attempts: 0, errors: [] };
+  }
+  // A run killed mid-call left analysts marked running: they run again (finished calls are reused).
+  for (const r of Object.values(s.analysts)) if (r.status === 'running') r.status = 'pending';
+  await ctx.checkpoint();
+
+  for (;;) {
+    const system = [{ text: sharedPrefix(ctx), cache: true }];
+    const pending = proposal.analysts.map((id) => s.analysts[id]).filter((r) => r.status === 'pending');
+    await pool(pending, ctx.settings.maxParallelAnalysts, (r) => runOne(ctx, r, system));
+
+    const runs = proposal.analysts.map((id) => s.analysts[id]);
+    const failed = runs.filter((r) => r.status === 'failed');
+    const done = runs.filter((r) => r.status === 'done');
+    if (failed.length === 0) {
+      ctx.record('analysts', 'gate-pass', `${done.length} analyst output(s) valid`);
+      return;
+    }
+    if (failed.length < ctx.settings.analystFailureThreshold && done.length > 0) {
+      s.partialResults = true;
+      ctx.record('analysts', 'gate-pass', `${failed.length} analyst(s) failed, below the threshold: continuing with partial results`);
+      ctx.log.warn(`${failed.map((f) => f.id).join(', ')} failed; continuing with the other analysts.`);
+      return;
+    }
+    await ctx.awaitPerson('failures');
+    const decision = await ctx.ask(
+      ctx.reviewer.decideOnFailures(
+        {
+          failed: failed.map((f) => ({ id: f.id, errors: f.errors })),
+          succeeded: done.map((d) => d.id),
+          threshold: ctx.settings.analystFailureThreshold,
+        },
+        s,
+      ),
+    );
+    ctx.record('analysts', 'decision', decision.kind);
+    ctx.runLog.decision({ step: 'analysts', gate: 'failures', decision: decision.kind, detail: failed.map((f) => f.id).join(', ') });
+    if (decision.kind === 'abort') throw new CancelledByPerson('analysts');
+    if (decision.kind === 'continue-partial') {
+      if (done.length === 0) {
+        ctx.log.warn('No analyst succeeded: there are no partial results to continue with.');
+        continue;
+      }
+      s.partialResults = true;
+      await ctx.resumeWork();
+      return;
+    }
+    for (const f of failed) f.status = 'pending';
+    await ctx.resumeWork();
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Step 7 — citation enrichment: analyst sources join the registry (L1), the model maps
+ * registry sources to outline points and names the gaps, gaps are filled with web search (L2,
+ * at most `maxSearchesPerAnalysis` searches per analysis, cached by query within the run).
+ * Gate: every cited id is in the registry, and the map is not empty for factual content.
+ */
+import { z } from 'zod';
+import type { RunContext } from '../context';
+import { CancelledError, errorMessage, GateError } from '../errors';
+import { currentOutline, outputLanguageName, sharedPrefix, sourceRegistryText } from '../format';
+import { assertCitationMap, unknownSourceIds } from '../gates';
+import { parseJsonAnswer } from '../markdown';
+import type { ModelMessage } from '../ports';
+import type { CitationEntry, Source } from '../state';
+import { nextSourceId } from './sources';
+
+const CitationsAnswer = z.object({
+  citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(z.string()) })).default([]),
+  gaps: z.array(z.object({ point: z.string().min(1), query: z.string().default('') })).default([]),
+  factual: z.boolean().optional(),
+});
+
+function normalizeUrl(url: string): string {
+  return url.trim().replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
+}
+
+/** Adds the analysts' named sources to the registry as L1, once each (deduplicated by URL or title). */
+export function registerAnalystSources(ctx: RunContext): void {
+  const s = ctx.state;
+  const seen = new Set(s.sources.map((x) => (x.url ? normalizeUrl(x.url) : `title:${x.title.toLowerCase()}`)));
+  for (const run of Object.values(s.analysts)) {
+    if (run.status !== 'done' || !run.frontmatter) continue;
+    for (const src of run.frontmatter.sources) {
+      const key = src.url ? normalizeUrl(src.url) : `title:${src.title.toLowerCase()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const l0 = src.document ? s.sources.find((x) => x.level === 'L0' && x.documentRef === src.document) : undefined;
+      if (l0) continue;
+      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: src.url, documentRef: src.document, analyst: run.id });
+    }
+  }
+}
+
+export function searchKey(query: string): string {
+  return `search:${query.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+}
+
+/** Runs one web search (or reuses the recorded one), registering its results as L2 sources. */
+async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
+  const s = ctx.state;
+  const key = searchKey(query);
+  const recorded = s.searches.find((x) => x.key === key);
+  if (recorded) {
+    ctx.runLog.search({ query, results: recorded.resultSourceIds.length, durationMs: 0, cached: true });
+    return recorded.resultSourceIds;
+  }
+  if (s.searches.length >= ctx.settings.maxSearchesPerAnalysis) return [];
+  ctx.throwIfCancelled();
+  const started = Date.now();
+  let out;
+  try {
+    out = await ctx.search!.search(query, { numResults: 3, signal: ctx.signal });
+  } catch (err) {
+    if (err instanceof CancelledError || ctx.signal?.aborted) throw new CancelledError();
+    ctx.log.warn(`Web search failed for "${query}": ${errorMessage(err)}`);
+    s.errors.push({ at: ctx.now(), step: 'citations', message: `Web search failed for "${query}": ${errorMessage(err)}` });
+    return [];
+  }
+  const ids: string[] = [];
+  for (const r of out.results) {
+    const existing = s.sources.find((x) => x.url && normalizeUrl(x.url) === normalizeUrl(r.url));
+    if (existing) {
+      ids.push(existing.id);
+      continue;
+    }
+    const src: Source = {
+      id: nextSourceId(s.sources),
+      level: 'L2',
+      title: r.title || r.url,
+      url: r.url,
+      publishedDate: r.publishedDate,
+      excerpt: (r.highlights.join(' … ') || r.text || '').slice(0, 500),
+    };
+    s.sources.push(src);
+    ids.push(src.id);
+  }
+  const durationMs = Date.now() - started;
+  s.searches.push({ key, query, at: ctx.now(), durationMs, resultSourceIds: ids, costUsd: out.costUsd ?? ctx.prices.searchUsd });
+  ctx.runLog.search({ query, results: ids.length, durationMs });
+  await ctx.checkpoint();
+  return ids;
+}
+
+export async function runCitations(ctx: RunContext): Promise<void> {
+  const s = ctx.state;
+  registerAnalystSources(ctx);
+  await ctx.checkpoint();
+
+  const system = [
+    { text: sharedPrefix(ctx), cache: true },
+    {
+      text: ctx.library.render('citations', {
+        language_name: outputLanguageName(s),
+        outline: currentOutline(s),
+        source_registry: sourceRegistryText(s.sources),
+        max_searches: String(s.webSearchAllowed ? ctx.settings.maxSearchesPerAnalysis : 0),
+      }),
+    },
+  ];
+  let messages: ModelMessage[] = [{ role: 'user', content: 'Map the sources to the outline points and answer with the JSON object.' }];
+  let answer: z.infer<typeof CitationsAnswer> | null = null;
+  let lastError = '';
+  for (let attempt = 1; attempt <= ctx.settings.validationAttempts; attempt++) {
+    const call = await ctx.call({ key: `citations:${attempt}`, step: 'citations', label: 'citations', system, messages, maxTokens: 4000 });
+    try {
+      const a = parseJsonAnswer(call.text, CitationsAnswer);
+      const unknown = unknownSourceIds(a.citations.flatMap((c) => c.sourceIds), s.sources);
+      if (unknown.length) throw new Error(`These source ids are not in the registry: ${unknown.join(', ')}. Use only the listed ids.`);
+      answer = a;
+      break;
+    } catch (err) {
+      lastError = errorMessage(err);
+      ctx.record('citations', 'retry', lastError);
+      ctx.runLog.retry({ step: 'citations', label: 'citations', attempt, reason: lastError });
+      messages = [
+        messages[0],
+        { role: 'assistant', content: call.text },
+        { role: 'user', content: `Your answer could not be used: ${lastError} Answer again with the JSON object only.` },
+      ];
+    }
+  }
+  if (!answer) throw new GateError('citations', 'citation-map', `The citation map could not be built: ${lastError}`);
+
+  const map: CitationEntry[] = answer.citations
+    .filter((c) => c.sourceIds.length > 0)
+    .map((c) => ({ point: c.point, sourceIds: [...new Set(c.sourceIds)] }));
+  if (answer.factual !== undefined) s.factual = answer.factual;
+  s.gaps = answer.gaps.map((g) => g.point);
+
+  if (s.webSearchAllowed && ctx.search) {
+    for (const gap of answer.gaps) {
+      if (!gap.query.trim()) continue;
+      const ids = await searchGap(ctx, gap.query);
+      if (ids.length) {
+        const entry = map.find((c) => c.point === gap.point);
+        if (entry) entry.sourceIds = [...new Set([...entry.sourceIds, ...ids])];
+        else map.push({ point: gap.point, sourceIds: ids });
+        s.gaps = s.gaps.filter((g) => g !== gap.point);
+      }
+    }
+  }
+  s.citationMap = map;
+  assertCitationMap(s);
+  ctx.record('citations', 'gate-pass', `${map.length} point(s) cited; ${s.searches.length} search(es); ${s.gaps.length} gap(s) left`);
+  ctx.runLog.gate({ step: 'citations', gate: 'citation-map', passed: true, detail: `${map.length} entries` });
+}

@@ -1,0 +1,150 @@
+/**
+ * Step 8 — full text: prose written from the approved outline with citations woven inline.
+ * Gate: not cut short, no internal markers, every `[S#]` in the registry, a citation when the
+ * content is factual. The application then numbers the citations, appends the sources, writes
+ * and validates the YAML frontmatter, and saves the document in the workspace.
+ */
+import type { RunContext } from '../context';
+import { runCost } from '../cost';
+import { errorMessage, GateError } from '../errors';
+import {
+  citationMapText,
+  currentOutline,
+  outputLanguageName,
+  sharedPrefix,
+  sourceRegistryText,
+  templateSections,
+} from '../format';
+import { citedIds, validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../gates';
+import { renderFrontmatter, stripOuterFence } from '../markdown';
+import type { ModelMessage } from '../ports';
+import { slugify, type Source, type WorkflowState } from '../state';
+
+const LABELS: Record<string, { sources: string; demo: string; partial: string }> = {
+  en: {
+    sources: 'Sources',
+    demo: '> **Demo mode.** This document was written from canned answers, without any model or web search: its content and sources are illustrative only.',
+    partial: '> **Partial results.** Some analysts failed; this document is based on the others only.',
+  },
+  it: {
+    sources: 'Fonti',
+    demo: '> **Modalità demo.** Questo documento è stato scritto con risposte predefinite, senza alcun modello né ricerca web: contenuti e fonti sono solo illustrativi.',
+    partial: '> **Risultati parziali.** Alcuni analisti non sono riusciti; il documento si basa solo sugli altri.',
+  },
+};
+
+function labels(language: string) {
+  return LABELS[language] ?? LABELS.en;
+}
+
+function levelLabel(s: Source): string {
+  return s.level === 'L0' ? 'context document' : s.level === 'L1' ? `named by the ${s.analyst ?? ''} analyst`.replace('  ', ' ') : 'web search';
+}
+
+/**
+ * Replaces `[S#]` citations with numbers in order of first appearance (linked when the source
+ * has a URL) and returns the body and the sources section.
+ */
+export function numberCitations(body: string, registry: Source[], language: string): { body: string; sourcesSection: string; cited: Source[] } {
+  const order: string[] = [];
+  for (const id of citedIds(body)) if (!order.includes(id)) order.push(id);
+  const byId = new Map(registry.map((s) => [s.id, s]));
+  const numbered = body.replace(/\[(S\d+)\]/g, (_m, id: string) => {
+    const n = order.indexOf(id) + 1;
+    const src = byId.get(id)!;
+    return src.url ? `[[${n}]](${src.url})` : `[${n}]`;
+  });
+  const cited = order.map((id) => byId.get(id)!);
+  const lines = cited.map((s, i) => {
+    const where = s.url ? ` <${s.url}>` : s.documentRef ? ` — ${s.documentRef}` : '';
+    const when = s.publishedDate ? ` (${s.publishedDate.slice(0, 10)})` : '';
+    return `${i + 1}. ${s.title}${when}${where} — ${levelLabel(s)}`;
+  });
+  const sourcesSection = lines.length ? `## ${labels(language).sources}\n\n${lines.join('\n')}\n` : '';
+  return { body: numbered, sourcesSection, cited };
+}
+
+export function buildFrontmatter(state: WorkflowState, cited: Source[], date: string): FinalFrontmatter {
+  const count = (level: Source['level']) => cited.filter((s) => s.level === level).length;
+  return validateFinalFrontmatter({
+    title: state.title,
+    date,
+    language: state.language,
+    synthesizer: state.proposal!.synthesizer,
+    template: state.proposal!.template,
+    analysts: Object.values(state.analysts).filter((a) => a.status === 'done').map((a) => a.id),
+    sources: { L0: count('L0'), L1: count('L1'), L2: count('L2') },
+    cost_usd: Math.round(runCost(state) * 10000) / 10000,
+    models: [...new Set(state.calls.map((c) => c.model))],
+    run_id: state.id,
+    partial_results: state.partialResults,
+    demo: state.demo,
+  });
+}
+
+export async function runFulltext(ctx: RunContext): Promise<void> {
+  const s = ctx.state;
+  const template = ctx.library.templates.find((t) => t.id === s.proposal!.template) ?? ctx.library.templates[0];
+  const system = [
+    { text: sharedPrefix(ctx), cache: true },
+    {
+      text: ctx.library.render('fulltext', {
+        language_name: outputLanguageName(s),
+        template_name: template.name,
+        template_sections: templateSections(template),
+        target_words: String(template.targetWords),
+        outline: currentOutline(s),
+        citation_map: citationMapText(s),
+        source_registry: sourceRegistryText(s.sources),
+        integration: s.integration ?? '',
+        output_rules: ctx.library.render('output-rules', { language_name: outputLanguageName(s) }),
+      }),
+    },
+  ];
+  let messages: ModelMessage[] = [{ role: 'user', content: 'Write the full document now.' }];
+  let maxTokens = Math.max(8000, Math.ceil(template.targetWords * 2.5));
+  let body: string | null = null;
+  let lastError = '';
+  for (let attempt = 1; attempt <= ctx.settings.validationAttempts; attempt++) {
+    const call = await ctx.call({ key: `fulltext:${attempt}`, step: 'fulltext', label: 'fulltext', system, messages, maxTokens, stream: true });
+    try {
+      body = validateFullText(stripOuterFence(call.text), call.stopReason, s.sources, s.factual);
+      break;
+    } catch (err) {
+      lastError = errorMessage(err);
+      ctx.record('fulltext', 'retry', lastError);
+      ctx.runLog.gate({ step: 'fulltext', gate: 'full-text', passed: false, detail: lastError });
+      if (call.stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 64000);
+      messages = [
+        messages[0],
+        { role: 'assistant', content: call.text },
+        { role: 'user', content: `Your document could not be accepted: ${lastError} Write the complete document again.` },
+      ];
+    }
+  }
+  if (body === null) throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
+
+  const l = labels(s.language);
+  const { body: numbered, sourcesSection, cited } = numberCitations(body, s.sources, s.language);
+  const banner = [s.demo ? l.demo : '', s.partialResults ? l.partial : ''].filter(Boolean).join('\n\n');
+  const hasTitle = /^#\s/.test(numbered);
+  const content = [hasTitle ? '' : `# ${s.title}`, banner, numbered.trim(), sourcesSection].filter(Boolean).join('\n\n');
+  const frontmatter = buildFrontmatter(s, cited, ctx.today());
+  const markdown = renderFrontmatter(frontmatter as unknown as Record<string, unknown>, content) + '\n';
+  ctx.runLog.gate({ step: 'fulltext', gate: 'frontmatter', passed: true, detail: `${cited.length} source(s) cited` });
+
+  const file = `${s.outputFolder}/${slugify(s.title, 60)}.md`;
+  let written: string | undefined;
+  try {
+    written = await ctx.workspace.writeDocument(file, markdown, 'final');
+  } catch (err) {
+    // The text is kept in the state, so nothing is lost: the person can save it once fixed.
+    s.errors.push({ at: ctx.now(), step: 'fulltext', message: `The final document could not be saved: ${errorMessage(err)}` });
+    s.finalDocument = { markdown, frontmatter: frontmatter as unknown as Record<string, unknown> };
+    await ctx.checkpoint();
+    throw new Error(`The final document could not be saved to ${file}: ${errorMessage(err)} Its text is kept; resume to save it again.`);
+  }
+  s.finalDocument = { path: written, markdown, frontmatter: frontmatter as unknown as Record<string, unknown> };
+  ctx.emit({ type: 'document', kind: 'final', path: written });
+  ctx.record('fulltext', 'gate-pass', `${cited.length} source(s) cited`);
+}

@@ -1,0 +1,95 @@
+/**
+ * Step 1 — parse the problem: output language (code), synthesizer scores (model first, keyword
+ * fallback when the answer is invalid), document template, title, whether the content is
+ * factual, and the run's output folder.
+ */
+import { z } from 'zod';
+import type { RunContext } from '../context';
+import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName } from '../format';
+import { keywordScores } from '../keywords';
+import { detectLanguage } from '../language';
+import { parseJsonAnswer } from '../markdown';
+import { slugify, type SynthesizerScore } from '../state';
+import { errorMessage } from '../errors';
+import type { ModelMessage } from '../ports';
+
+export const ParseAnswer = z.object({
+  title: z.string().min(1).max(200),
+  synthesizers: z
+    .array(z.object({ id: z.string(), score: z.coerce.number().min(0).max(1), reason: z.string().default('') }))
+    .min(1),
+  template: z.string().min(1),
+  factual: z.boolean().default(true),
+});
+
+/** Calls the model to score synthesizers; returns null when no valid answer came back. */
+export async function scoreWithModel(
+  ctx: RunContext,
+  keyBase: string,
+  label: string,
+): Promise<z.infer<typeof ParseAnswer> | null> {
+  const lib = ctx.library;
+  const known = new Set(lib.synthesizers.map((s) => s.id));
+  const system = [
+    { text: sharedPrefix(ctx), cache: true },
+    {
+      text: lib.render('parse', {
+        language_name: outputLanguageName(ctx.state),
+        synthesizer_catalog: synthesizerCatalog(lib.synthesizers),
+        template_catalog: templateCatalog(lib.templates),
+      }),
+    },
+  ];
+  let messages: ModelMessage[] = [{ role: 'user', content: 'Score the synthesizers for this problem and answer with the JSON object.' }];
+  for (let attempt = 1; attempt <= ctx.settings.validationAttempts; attempt++) {
+    const call = await ctx.call({ key: `${keyBase}:${attempt}`, step: ctx.state.step, label, system, messages, maxTokens: 1500 });
+    try {
+      const answer = parseJsonAnswer(call.text, ParseAnswer);
+      const valid = answer.synthesizers.filter((s) => known.has(s.id));
+      if (valid.length === 0) throw new Error(`None of the synthesizer ids is known. Use only: ${[...known].join(', ')}.`);
+      return { ...answer, synthesizers: valid };
+    } catch (err) {
+      ctx.record(ctx.state.step, 'retry', `${label}: ${errorMessage(err)}`);
+      ctx.runLog.retry({ step: ctx.state.step, label, attempt, reason: errorMessage(err) });
+      messages = [
+        ...messages,
+        { role: 'assistant', content: call.text },
+        { role: 'user', content: `Your answer could not be used: ${errorMessage(err)} Answer again with the JSON object only.` },
+      ];
+    }
+  }
+  return null;
+}
+
+export function sortScores(scores: SynthesizerScore[]): SynthesizerScore[] {
+  return [...scores].sort((a, b) => b.score - a.score);
+}
+
+export async function runParse(ctx: RunContext): Promise<void> {
+  const s = ctx.state;
+  const lib = ctx.library;
+  if (lib.synthesizers.length === 0 || lib.templates.length === 0) {
+    throw new Error('The prompt library has no synthesizer or no template: the analysis cannot be planned.');
+  }
+  s.language = ctx.settings.outputLanguage === 'auto' ? detectLanguage(s.problem).code : ctx.settings.outputLanguage;
+
+  const answer = await scoreWithModel(ctx, 'parse', 'parse');
+  if (answer) {
+    s.synthesizerScores = sortScores(answer.synthesizers);
+    s.scoringMethod = 'model';
+    s.title = answer.title.trim();
+    s.factual = answer.factual;
+    s.template = lib.templates.some((t) => t.id === answer.template) ? answer.template : null;
+  } else {
+    s.synthesizerScores = sortScores(keywordScores(s.problem, lib.synthesizers, s.language));
+    s.scoringMethod = 'keywords';
+    ctx.log.warn('The model did not give usable synthesizer scores; the keyword scorer was used instead.');
+  }
+  if (!s.title) s.title = s.problem.replace(/\s+/g, ' ').slice(0, 80);
+  const top = lib.synthesizers.find((x) => x.id === s.synthesizerScores[0]?.id) ?? lib.synthesizers[0];
+  if (!s.template) s.template = top.templates.find((t) => lib.templates.some((x) => x.id === t)) ?? lib.templates[0].id;
+  if (!s.outputFolder) {
+    s.outputFolder = `${ctx.settings.outputRoot.replace(/\/+$/, '')}/${ctx.today()}-${slugify(s.title)}`;
+  }
+  ctx.record('parse', 'gate-pass', `${s.scoringMethod} scoring; top ${s.synthesizerScores[0]?.id}; template ${s.template}; language ${s.language}`);
+}
