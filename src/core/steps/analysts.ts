@@ -52,7 +52,12 @@ async function runOne(ctx: RunContext, run: AnalystRun, system: { text: string; 
     output_rules: ctx.library.render('output-rules', { language_name: outputLanguageName(s) }),
   });
   let messages: ModelMessage[] = [
-    { role: 'user', content: `You are the ${def.name} analyst (id: ${def.id}). Write your analysis now.` },
+    {
+      role: 'user',
+      content:
+        `You are the ${def.name} analyst (id: ${def.id}). Write your analysis now.` +
+        (def.requiredFields.length ? ` Your frontmatter must also include: ${def.requiredFields.join(', ')}.` : ''),
+    },
   ];
   let maxTokens = ANALYST_MAX_TOKENS;
   const firstAttempt = run.attempts + 1;

@@ -14,7 +14,7 @@ import { errorMessage } from '../errors';
 import type { ModelMessage } from '../ports';
 
 export const ParseAnswer = z.object({
-  title: z.string().min(1).max(200),
+  title: z.string().max(200).default(''),
   synthesizers: z
     .array(z.object({ id: z.string(), score: z.coerce.number().min(0).max(1), reason: z.string().default('') }))
     .min(1),
