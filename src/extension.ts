@@ -1,10 +1,77 @@
 /**
  * Extension entry point: wires the VS Code layer to the workflow core. Nothing else lives here.
+ *
+ * Activation is kept fast: only the output channel, the key store and the registrations happen
+ * here. The controller (and with it zod, the core, the prompt loader and the SDKs) is loaded the
+ * first time a command runs or the panel is shown. The activation time is logged and returned in
+ * the extension's API as `activationMs`.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { AnalysisController } from './vscode/controller';
+import { ApiKeys } from './vscode/keys';
+import { ChannelLog } from './vscode/log';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // The VS Code layer (src/vscode/) registers commands and views here.
+export interface StrategicAnalysisApi {
+  /** How long activate() took, in milliseconds. */
+  readonly activationMs: number;
+  /** The view state of the Analysis panel (loads the controller when needed); for tests. */
+  viewState(): Promise<unknown>;
 }
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi {
+  const started = performance.now();
+  const channel = vscode.window.createOutputChannel('Strategic Analysis', { log: true });
+  const log = new ChannelLog(channel);
+  const keys = new ApiKeys(context.secrets, log);
+  context.subscriptions.push(channel, keys);
+
+  let loading: Promise<AnalysisController> | undefined;
+  const getController = (): Promise<AnalysisController> => {
+    loading ??= import('./vscode/controller.js').then(({ AnalysisController: Controller }) => {
+      const created = new Controller({ context, log, keys });
+      context.subscriptions.push(created);
+      return created;
+    });
+    return loading;
+  };
+  const run =
+    (action: (c: AnalysisController, ...args: unknown[]) => unknown) =>
+    async (...args: unknown[]) => {
+      try {
+        await action(await getController(), ...args);
+      } catch (err) {
+        const message = log.redact(err instanceof Error ? err.message : String(err));
+        log.error(message);
+        void vscode.window.showErrorMessage(message);
+      }
+    };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('strategicAnalysis.start', run((c, arg) => c.start(arg))),
+    vscode.commands.registerCommand('strategicAnalysis.resume', run((c, arg) => c.resume(arg))),
+    vscode.commands.registerCommand('strategicAnalysis.cancel', run((c) => c.cancel())),
+    vscode.commands.registerCommand('strategicAnalysis.showRunLog', run((c, arg) => c.showRunLog(arg))),
+    vscode.commands.registerCommand('strategicAnalysis.openPanel', run((c) => c.openPanel())),
+    vscode.commands.registerCommand('strategicAnalysis.setAnthropicKey', () => keys.prompt('anthropic')),
+    vscode.commands.registerCommand('strategicAnalysis.clearAnthropicKey', () => keys.clear('anthropic')),
+    vscode.commands.registerCommand('strategicAnalysis.setExaKey', () => keys.prompt('exa')),
+    vscode.commands.registerCommand('strategicAnalysis.clearExaKey', () => keys.clear('exa')),
+    vscode.window.registerWebviewViewProvider('strategicAnalysis.panel', {
+      resolveWebviewView: async (view) => {
+        const c = await getController();
+        c.panel.resolveWebviewView(view);
+      },
+    }),
+  );
+
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+  return {
+    activationMs,
+    viewState: async () => (await getController()).viewState(),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,104 @@
+/**
+ * Reads the `strategicAnalysis.*` settings and maps them to what the core and the providers need.
+ *
+ * Owns: setting names, validation of their values (with messages for the person) and the mapping
+ * to OrchestratorSettings. Must not: hold defaults of its own that differ from core/settings.ts.
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../core/settings';
+import { STEPS, type StepName } from '../core/state';
+
+export const SECTION = 'strategicAnalysis';
+
+export type DemoModeSetting = 'auto' | 'on' | 'off';
+
+export interface ExtensionSettings {
+  orchestrator: OrchestratorSettings;
+  anthropicBaseUrl?: string;
+  exaBaseUrl?: string;
+  demoMode: DemoModeSetting;
+  promptFolders: string[];
+  /** Problems found in the settings, in words for the person. */
+  problems: string[];
+}
+
+function positiveInt(value: unknown, fallback: number, min = 1): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
+}
+
+/** Returns the URL without trailing slash, or a problem when it is not an http(s) URL. */
+export function checkBaseUrl(value: unknown, setting: string): { url?: string; problem?: string } {
+  if (typeof value !== 'string' || value.trim() === '') return {};
+  const text = value.trim();
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return { url: text.replace(/\/+$/, '') };
+  } catch {
+    return {
+      problem: vscode.l10n.t('The setting {0} is not a valid http(s) URL: "{1}". The default endpoint is used.', setting, text),
+    };
+  }
+}
+
+/** Keeps only valid step names with non-empty model ids. */
+export function modelsPerStep(value: unknown): { models: Partial<Record<StepName, string>>; unknown: string[] } {
+  const models: Partial<Record<StepName, string>> = {};
+  const unknown: string[] = [];
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, model] of Object.entries(value as Record<string, unknown>)) {
+      if ((STEPS as readonly string[]).includes(key) && typeof model === 'string' && model.trim()) {
+        models[key as StepName] = model.trim();
+      } else {
+        unknown.push(key);
+      }
+    }
+  }
+  return { models, unknown };
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const problems: string[] = [];
+  const perStep = modelsPerStep(c.get('modelPerStep'));
+  if (perStep.unknown.length) {
+    problems.push(
+      vscode.l10n.t(
+        'strategicAnalysis.modelPerStep: ignored entries {0} (use step names: {1}).',
+        perStep.unknown.join(', '),
+        STEPS.join(', '),
+      ),
+    );
+  }
+  const anthropic = checkBaseUrl(c.get('anthropic.baseUrl'), 'strategicAnalysis.anthropic.baseUrl');
+  const exa = checkBaseUrl(c.get('exa.baseUrl'), 'strategicAnalysis.exa.baseUrl');
+  if (anthropic.problem) problems.push(anthropic.problem);
+  if (exa.problem) problems.push(exa.problem);
+
+  const modelSetting = c.get<string>('model');
+  const language = c.get<string>('output.language');
+  const folder = (c.get<string>('output.folder') ?? '').trim().replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  if (folder.split('/').includes('..')) {
+    problems.push(vscode.l10n.t('strategicAnalysis.output.folder must stay inside the workspace; "{0}" is not used.', folder));
+  }
+  const demo = c.get<string>('demoMode');
+  const folders = c.get<unknown>('prompts.folders');
+
+  return {
+    orchestrator: {
+      ...DEFAULT_SETTINGS,
+      models: perStep.models,
+      defaultModel: typeof modelSetting === 'string' && modelSetting.trim() ? modelSetting.trim() : DEFAULT_SETTINGS.defaultModel,
+      maxParallelAnalysts: positiveInt(c.get('analysts.maxParallel'), DEFAULT_SETTINGS.maxParallelAnalysts),
+      maxSearchesPerAnalysis: positiveInt(c.get('webSearch.maxSearches'), DEFAULT_SETTINGS.maxSearchesPerAnalysis, 0),
+      analystFailureThreshold: positiveInt(c.get('analysts.failureThreshold'), DEFAULT_SETTINGS.analystFailureThreshold),
+      outputLanguage: typeof language === 'string' && language.trim() ? language.trim() : DEFAULT_SETTINGS.outputLanguage,
+      outputRoot: folder && !folder.split('/').includes('..') ? folder : DEFAULT_SETTINGS.outputRoot,
+    },
+    anthropicBaseUrl: anthropic.url,
+    exaBaseUrl: exa.url,
+    demoMode: demo === 'on' || demo === 'off' ? demo : 'auto',
+    promptFolders: Array.isArray(folders) ? folders.filter((f): f is string => typeof f === 'string' && f.trim() !== '') : [],
+    problems,
+  };
+}

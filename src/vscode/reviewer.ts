@@ -1,0 +1,227 @@
+/**
+ * The Reviewer port for the VS Code layer: each gate of the workflow becomes a form in the
+ * Analysis panel, and the promise resolves when the person clicks.
+ *
+ * Owns: turning gate requests into panel gates (with an id, so stale clicks are ignored),
+ * turning panel messages into decisions, the file pickers of the source gate, and resolving a
+ * waiting gate with "cancel" when the run is cancelled. Must not: run workflow steps or talk to
+ * the webview directly (it goes through GateHost).
+ */
+import * as vscode from 'vscode';
+import type {
+  ClarificationAnswer,
+  ClarificationQuestion,
+  FailureDecision,
+  FailureView,
+  OutlineDecision,
+  OutlineView,
+  ProposalDecision,
+  ProposalView,
+  Reviewer,
+  SourceChoice,
+  SourceChoiceRequest,
+} from '../core/ports';
+import type { FromWebview, Gate } from './protocol';
+
+export interface GateHost {
+  /** Shows a gate in the panel (or clears it with null) and reveals the panel. */
+  showGate(gate: Gate | null): void;
+  /** Folder the file pickers start in. */
+  defaultFolder(): vscode.Uri | undefined;
+}
+
+interface Pending {
+  gate: Gate;
+  /** Maps a panel message to the answer, or undefined when the message is not for this gate. */
+  answer: (message: FromWebview) => unknown;
+  cancelValue: unknown;
+  resolve: (value: unknown) => void;
+}
+
+let nextGateId = 1;
+
+export class PanelReviewer implements Reviewer {
+  private pending: Pending | undefined;
+  private readonly onAbort = () => this.cancel();
+
+  constructor(
+    private readonly host: GateHost,
+    private readonly signal?: AbortSignal,
+  ) {
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** The gate waiting for the person, if any. */
+  get gate(): Gate | undefined {
+    return this.pending?.gate;
+  }
+
+  private ask<T>(gate: Gate, cancelValue: T, answer: (message: FromWebview) => T | undefined): Promise<T> {
+    if (this.signal?.aborted) return Promise.resolve(cancelValue);
+    // A new gate replaces an older unanswered one (it can no longer be answered).
+    this.pending?.resolve(this.pending.cancelValue);
+    return new Promise<T>((resolve) => {
+      this.pending = { gate, answer, cancelValue, resolve: resolve as (value: unknown) => void };
+      this.host.showGate(gate);
+    });
+  }
+
+  private settle(value: unknown): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.host.showGate(null);
+    p.resolve(value);
+  }
+
+  /** Resolves the waiting gate with its "cancel" answer. */
+  cancel(): void {
+    if (this.pending) this.settle(this.pending.cancelValue);
+  }
+
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.cancel();
+  }
+
+  /** Handles a panel message meant for the waiting gate; returns false when it is not one. */
+  async handle(message: FromWebview): Promise<boolean> {
+    const p = this.pending;
+    if (!p || !('gateId' in message) || message.gateId !== p.gate.gateId) return false;
+    if (p.gate.kind === 'sources') {
+      const gate = p.gate;
+      switch (message.type) {
+        case 'pick-context-files': {
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: true,
+            defaultUri: this.host.defaultFolder(),
+            openLabel: vscode.l10n.t('Add'),
+            title: vscode.l10n.t('Context documents'),
+            filters: {
+              [vscode.l10n.t('Text documents')]: ['md', 'markdown', 'txt', 'yaml', 'yml', 'json', 'csv'],
+              [vscode.l10n.t('All files')]: ['*'],
+            },
+          });
+          if (picked && this.pending === p) {
+            const all = new Set(gate.contextFiles);
+            for (const uri of picked) all.add(uri.fsPath);
+            gate.contextFiles = [...all];
+            this.host.showGate(gate);
+          }
+          return true;
+        }
+        case 'pick-briefing': {
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            defaultUri: this.host.defaultFolder(),
+            openLabel: vscode.l10n.t('Use'),
+            title: vscode.l10n.t('Research briefing'),
+            filters: { [vscode.l10n.t('Research briefing (YAML)')]: ['yaml', 'yml'] },
+          });
+          if (picked?.[0] && this.pending === p) {
+            gate.briefingFile = picked[0].fsPath;
+            this.host.showGate(gate);
+          }
+          return true;
+        }
+        case 'remove-context-file':
+          gate.contextFiles = gate.contextFiles.filter((f) => f !== message.path);
+          this.host.showGate(gate);
+          return true;
+        case 'remove-briefing':
+          delete gate.briefingFile;
+          this.host.showGate(gate);
+          return true;
+      }
+    }
+    const value = p.answer(message);
+    if (value === undefined) return false;
+    this.settle(value);
+    return true;
+  }
+
+  chooseSources(request: SourceChoiceRequest): Promise<SourceChoice> {
+    const gate: Gate = {
+      kind: 'sources',
+      gateId: nextGateId++,
+      need: request.need,
+      rationale: request.rationale,
+      webSearchAvailable: request.webSearchAvailable,
+      contextFiles: [],
+    };
+    return this.ask<SourceChoice>(gate, { kind: 'cancel' }, (m) => {
+      if (m.type !== 'sources-continue' || gate.kind !== 'sources') return undefined;
+      return {
+        kind: 'choose',
+        contextFiles: [...gate.contextFiles],
+        ...(gate.briefingFile ? { briefingFile: gate.briefingFile } : {}),
+        webSearch: request.webSearchAvailable && m.webSearch,
+      };
+    });
+  }
+
+  answerClarifications(questions: ClarificationQuestion[]): Promise<ClarificationAnswer> {
+    const gate: Gate = {
+      kind: 'clarify',
+      gateId: nextGateId++,
+      questions: questions.map((q) => ({ id: q.id, question: q.question })),
+    };
+    const ids = new Set(questions.map((q) => q.id));
+    return this.ask<ClarificationAnswer>(gate, { kind: 'cancel' }, (m) => {
+      if (m.type === 'clarify-skip') return { kind: 'skip' };
+      if (m.type !== 'clarify-answer') return undefined;
+      const answers: Record<string, string> = {};
+      for (const [id, text] of Object.entries(m.answers)) if (ids.has(id) && text.trim()) answers[id] = text.trim();
+      return Object.keys(answers).length ? { kind: 'answer', answers } : { kind: 'skip' };
+    });
+  }
+
+  reviewProposal(view: ProposalView): Promise<ProposalDecision> {
+    const gate: Gate = {
+      kind: 'proposal',
+      gateId: nextGateId++,
+      proposal: { ...view.proposal },
+      synthesizers: view.availableSynthesizers.map((s) => ({ id: s.id, name: s.name, score: s.score })),
+      templates: view.availableTemplates.map((t) => ({ id: t.id, name: t.name })),
+      analysts: view.availableAnalysts.map((a) => ({ id: a.id, name: a.name })),
+      webSearchAvailable: view.webSearchAvailable,
+    };
+    return this.ask<ProposalDecision>(gate, { kind: 'cancel' }, (m) => {
+      if (m.type === 'proposal-approve') return { kind: 'approve' };
+      if (m.type !== 'proposal-modify') return undefined;
+      const changes = { ...m.changes };
+      if (!view.webSearchAvailable) delete changes.webSearch;
+      return { kind: 'modify', changes };
+    });
+  }
+
+  reviewOutline(view: OutlineView): Promise<OutlineDecision> {
+    const gate: Gate = {
+      kind: 'outline',
+      gateId: nextGateId++,
+      current: view.current,
+      revisions: view.revisions.map((r) => ({ n: r.n, text: r.text, author: r.author, feedback: r.feedback })),
+    };
+    return this.ask<OutlineDecision>(gate, { kind: 'cancel' }, (m) => {
+      if (m.type === 'outline-approve') {
+        const edited = m.editedText?.trim() && m.editedText !== view.current ? m.editedText : undefined;
+        return edited ? { kind: 'approve', editedText: edited } : { kind: 'approve' };
+      }
+      if (m.type === 'outline-changes') return { kind: 'request-changes', feedback: m.feedback.trim() };
+      return undefined;
+    });
+  }
+
+  decideOnFailures(view: FailureView): Promise<FailureDecision> {
+    const gate: Gate = {
+      kind: 'failures',
+      gateId: nextGateId++,
+      failed: view.failed.map((f) => ({ id: f.id, errors: [...f.errors] })),
+      succeeded: [...view.succeeded],
+      threshold: view.threshold,
+    };
+    return this.ask<FailureDecision>(gate, { kind: 'abort' }, (m) =>
+      m.type === 'failures-decide' ? { kind: m.decision } : undefined,
+    );
+  }
+}
