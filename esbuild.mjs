@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -46,6 +47,18 @@ const common = {
   logLevel: 'silent',
   plugins: [problemMatcher],
 };
+
+/**
+ * The panel's icon font: copied from @vscode/codicons into dist/codicons/, because the packaged
+ * extension does not ship node_modules.
+ */
+function copyCodicons() {
+  const from = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  const to = path.join(root, 'dist', 'codicons');
+  mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(from, file), path.join(to, file));
+}
+copyCodicons();
 
 const contexts = await Promise.all([
   esbuild.context({

@@ -1,2 +1,290 @@
-// Webview entry point (bundled to dist/webview.js).
-export {};
+/**
+ * Webview entry point (bundled to dist/webview.js): the Analysis panel.
+ *
+ * Owns: the `ready` handshake, validation of incoming messages, the persisted webview state
+ * (last view state, strings and form drafts, so the panel renders at once after being hidden),
+ * and rendering the sections (banner, current run, gate, review queue). Each section is rebuilt
+ * only when its own data changed, keeping focus and typed text in place.
+ * Must not: hold workflow logic or render model text as HTML.
+ */
+import {
+  parseToWebview,
+  type FromWebview,
+  type RunEntry,
+  type ViewState,
+  type WebviewStrings,
+} from '../../src/vscode/protocol';
+import { button, h, icon } from './dom';
+import { renderGate, type Draft } from './gates';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface Persisted {
+  strings?: WebviewStrings;
+  view?: ViewState;
+  drafts?: Record<string, Draft>;
+}
+
+const vscode = acquireVsCodeApi();
+const persisted: Persisted = (vscode.getState() as Persisted | undefined) ?? {};
+let strings: WebviewStrings | undefined = persisted.strings;
+let view: ViewState | undefined = persisted.view;
+const drafts: Record<string, Draft> = persisted.drafts ?? {};
+
+function persist(): void {
+  // Drafts of gates that are gone are dropped.
+  const gateKey = view?.gate ? String(view.gate.gateId) : undefined;
+  for (const key of Object.keys(drafts)) if (key !== gateKey) delete drafts[key];
+  vscode.setState({ strings, view, drafts } satisfies Persisted);
+}
+
+function post(message: FromWebview): void {
+  vscode.postMessage(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout: one container per section, each re-rendered only when its data changes
+
+const app = document.getElementById('app') ?? document.body;
+const sections = {
+  banner: h('div', { class: 'section-banner' }),
+  active: h('div', { class: 'section-active' }),
+  gate: h('div', { class: 'section-gate' }),
+  queue: h('div', { class: 'section-queue' }),
+};
+const announcer = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+app.replaceChildren(sections.banner, sections.active, sections.gate, sections.queue, announcer);
+
+const rendered: Record<keyof typeof sections, string> = { banner: '', active: '', gate: '', queue: '' };
+
+function update(section: keyof typeof sections, key: unknown, build: () => Array<Node | string>): void {
+  const json = JSON.stringify(key);
+  if (rendered[section] === json) return;
+  rendered[section] = json;
+  const container = sections[section];
+  // Keep focus on the "same" control when a section is rebuilt.
+  const focused = document.activeElement;
+  const focusKey =
+    focused && container.contains(focused)
+      ? (focused.getAttribute('aria-label') ?? focused.id ?? focused.textContent ?? '')
+      : undefined;
+  container.replaceChildren(...build());
+  if (focusKey !== undefined) {
+    const candidates = container.querySelectorAll<HTMLElement>('button, input, select, textarea');
+    for (const el of candidates) {
+      const key2 = el.getAttribute('aria-label') ?? el.id ?? el.textContent ?? '';
+      if (key2 === focusKey) {
+        el.focus();
+        break;
+      }
+    }
+  }
+}
+
+function stepName(s: WebviewStrings, step: ViewState['runs'][number]['step']): string {
+  const map: Record<typeof step, string> = {
+    parse: s.stepParse,
+    sources: s.stepSources,
+    clarify: s.stepClarify,
+    propose: s.stepPropose,
+    analysts: s.stepAnalysts,
+    integrate: s.stepIntegrate,
+    outline: s.stepOutline,
+    citations: s.stepCitations,
+    fulltext: s.stepFulltext,
+    done: s.stepDone,
+  };
+  return map[step];
+}
+
+function statusName(s: WebviewStrings, status: RunEntry['status']): string {
+  const map: Record<RunEntry['status'], string> = {
+    running: s.statusRunning,
+    awaiting: s.statusAwaiting,
+    done: s.statusDone,
+    failed: s.statusFailed,
+    cancelled: s.statusCancelled,
+  };
+  return map[status];
+}
+
+const STATUS_ICONS: Record<RunEntry['status'], string> = {
+  running: 'sync',
+  awaiting: 'bell-dot',
+  done: 'pass',
+  failed: 'error',
+  cancelled: 'circle-slash',
+};
+
+function usd(value: number): string {
+  return `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function renderBanner(s: WebviewStrings, v: ViewState): void {
+  update('banner', { demo: v.demo, ws: v.workspaceOpen, s: s.demoBanner }, () => [
+    v.demo ? h('div', { class: 'banner banner-info', role: 'note' }, icon('beaker'), h('span', {}, s.demoBanner)) : '',
+    v.workspaceOpen ? '' : h('div', { class: 'banner banner-warning', role: 'note' }, icon('warning'), h('span', {}, s.noWorkspace)),
+  ]);
+}
+
+function renderActive(s: WebviewStrings, v: ViewState): void {
+  const a = v.active;
+  update('active', { a, gate: v.gate?.kind ?? null, demo: v.demo }, () => {
+    if (!a) {
+      return [
+        h(
+          'div',
+          { class: 'idle' },
+          h('p', { class: 'muted' }, s.idleHint),
+          h(
+            'div',
+            { class: 'actions' },
+            button(s.startAnalysis, () => post({ type: 'command', command: 'start' }), { icon: 'play' }),
+          ),
+        ),
+      ];
+    }
+    const awaiting = v.gate !== null;
+    return [
+      h(
+        'section',
+        { class: 'run', 'aria-labelledby': 'run-title' },
+        h('h2', { id: 'run-title', class: 'run-title' }, a.title),
+        h(
+          'p',
+          { class: 'run-step' },
+          awaiting ? icon('bell-dot') : a.working ? icon('loading', 'codicon-modifier-spin') : icon('circle-outline'),
+          ' ',
+          h('span', {}, `${s.currentStep}: ${stepName(s, a.step)}`),
+          awaiting ? h('span', { class: 'pill pill-awaiting' }, s.awaitingYou) : a.working ? h('span', { class: 'pill' }, s.working) : '',
+        ),
+        v.demo ? '' : h('p', { class: 'muted' }, `${s.cost}: ${usd(a.costUsd)}`),
+        a.analysts.length
+          ? h(
+              'ul',
+              { class: 'analyst-list', 'aria-label': s.analysts },
+              a.analysts.map((x) =>
+                h(
+                  'li',
+                  {},
+                  icon(x.status === 'done' ? 'pass' : x.status === 'failed' ? 'error' : 'loading', x.status === 'running' ? 'codicon-modifier-spin' : ''),
+                  ' ',
+                  h('span', {}, x.id),
+                  ' ',
+                  h(
+                    'span',
+                    { class: 'muted' },
+                    x.status === 'done' ? s.analystDone : x.status === 'failed' ? s.analystFailed : s.analystRunning,
+                  ),
+                ),
+              ),
+            )
+          : '',
+        awaiting
+          ? ''
+          : h(
+              'div',
+              { class: 'actions' },
+              button(s.cancelAnalysis, () => post({ type: 'cancel-run' }), { variant: 'secondary', icon: 'close' }),
+            ),
+      ),
+    ];
+  });
+}
+
+function renderGateSection(s: WebviewStrings, v: ViewState): void {
+  const gate = v.gate;
+  update('gate', gate, () => {
+    if (!gate) return [];
+    const key = String(gate.gateId);
+    drafts[key] ??= {};
+    return [renderGate(gate, { s, post, draft: drafts[key], save: persist })];
+  });
+}
+
+function renderQueue(s: WebviewStrings, v: ViewState): void {
+  update('queue', { runs: v.runs, loaded: v.runsLoaded, active: v.active?.id ?? null }, () => {
+    const heading = h('h2', { id: 'queue-title' }, s.analysesTitle);
+    if (!v.runsLoaded) return [heading, h('p', { class: 'muted' }, s.loading)];
+    if (v.runs.length === 0) {
+      return [
+        heading,
+        h('p', { class: 'muted empty' }, s.noAnalyses),
+      ];
+    }
+    return [
+      heading,
+      h(
+        'ul',
+        { class: 'queue', 'aria-labelledby': 'queue-title' },
+        v.runs.map((r) => {
+          const descId = `run-${r.id}`;
+          const hint = r.status === 'done' ? s.openHint : r.id === v.active?.id ? '' : s.resumeHint;
+          const b = button(r.title, () => post({ type: 'open-run', id: r.id }), {
+            variant: 'link',
+            ariaLabel: r.title,
+          });
+          b.classList.add('queue-item');
+          b.setAttribute('aria-describedby', descId);
+          b.title = hint ? `${r.title} — ${hint}` : r.title;
+          return h(
+            'li',
+            { class: `queue-entry status-${r.status}` },
+            icon(STATUS_ICONS[r.status]),
+            h(
+              'div',
+              { class: 'queue-text' },
+              b,
+              h(
+                'span',
+                { id: descId, class: 'muted queue-meta' },
+                `${statusName(s, r.status)} · ${stepName(s, r.step)} · ${new Date(r.updatedAt).toLocaleDateString()}${r.costUsd > 0 ? ` · ${usd(r.costUsd)}` : ''}`,
+              ),
+            ),
+          );
+        }),
+      ),
+    ];
+  });
+}
+
+let lastAnnounced = '';
+function render(): void {
+  if (!strings || !view) return;
+  renderBanner(strings, view);
+  renderActive(strings, view);
+  renderGateSection(strings, view);
+  renderQueue(strings, view);
+  const announcement = view.gate ? `${strings.awaitingYou}: ${view.active ? stepName(strings, view.active.step) : ''}` : '';
+  if (announcement !== lastAnnounced) {
+    lastAnnounced = announcement;
+    announcer.textContent = announcement;
+  }
+  persist();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = parseToWebview(event.data);
+  if (!parsed.ok) {
+    console.warn(`Strategic Analysis panel: ignored an invalid message (${parsed.error}).`);
+    return;
+  }
+  const message = parsed.message;
+  if (message.type === 'init') {
+    strings = message.strings as WebviewStrings;
+    for (const k of Object.keys(rendered) as Array<keyof typeof rendered>) rendered[k] = '';
+  }
+  view = message.state;
+  render();
+});
+
+// Show what we had before being hidden, then ask the extension for the current state.
+render();
+post({ type: 'ready' });

@@ -1,0 +1,473 @@
+/**
+ * The forms of the human gates (sources, clarification, proposal, outline, failures).
+ *
+ * Owns: building each gate's form and turning clicks into protocol messages. Form values are
+ * kept in a per-gate draft (persisted by main.ts), so re-rendering or reloading the panel loses
+ * nothing typed. Must not: validate or decide for the workflow (the extension and the core do).
+ */
+import { diffLines } from '../../src/vscode/lineDiff';
+import type {
+  ClarifyGate,
+  FailuresGate,
+  FromWebview,
+  Gate,
+  OutlineGate,
+  ProposalGate,
+  SourcesGate,
+  WebviewStrings,
+} from '../../src/vscode/protocol';
+import { button, format, h, icon, uid } from './dom';
+import { renderMarkdown } from './markdown';
+
+export type Draft = Record<string, string | boolean | string[] | undefined>;
+
+export interface GateContext {
+  s: WebviewStrings;
+  post(message: FromWebview): void;
+  /** The draft of this gate (mutable); call `save()` after changing it. */
+  draft: Draft;
+  save(): void;
+}
+
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] || p;
+}
+
+function actions(...buttons: HTMLElement[]): HTMLElement {
+  return h('div', { class: 'actions' }, buttons);
+}
+
+function cancelButton(ctx: GateContext): HTMLButtonElement {
+  return button(ctx.s.cancelAnalysis, () => ctx.post({ type: 'cancel-run' }), { variant: 'secondary', icon: 'close' });
+}
+
+function checkbox(
+  label: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+  options: { disabled?: boolean; describedBy?: string } = {},
+): HTMLLabelElement {
+  const input = h('input', {
+    type: 'checkbox',
+    checked,
+    disabled: options.disabled,
+    'aria-describedby': options.describedBy,
+  });
+  input.addEventListener('change', () => onChange(input.checked));
+  return h('label', { class: `check${options.disabled ? ' disabled' : ''}` }, input, h('span', {}, label));
+}
+
+function textArea(label: string, value: string, onInput: (v: string) => void, rows = 3, id = uid('ta')): HTMLElement {
+  const area = h('textarea', { id, rows, spellcheck: 'true' });
+  area.value = value;
+  area.addEventListener('input', () => onInput(area.value));
+  return h('div', { class: 'field' }, h('label', { for: id }, label), area);
+}
+
+function errorLine(): HTMLElement {
+  return h('p', { class: 'error', role: 'alert', hidden: true });
+}
+
+function showError(el: HTMLElement, text: string): void {
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function sourcesForm(gate: SourcesGate, ctx: GateContext): HTMLElement {
+  const { s, draft } = ctx;
+  const needWord = gate.need === 'high' ? s.needHigh : gate.need === 'medium' ? s.needMedium : s.needLow;
+  const hintId = uid('hint');
+  const webSearch = gate.webSearchAvailable && (draft.webSearch === undefined ? gate.need !== 'low' : draft.webSearch === true);
+
+  const files = gate.contextFiles.length
+    ? h(
+        'ul',
+        { class: 'files' },
+        gate.contextFiles.map((f) =>
+          h(
+            'li',
+            { title: f },
+            icon('file'),
+            h('span', { class: 'file-name' }, baseName(f)),
+            button('', () => ctx.post({ type: 'remove-context-file', gateId: gate.gateId, path: f }), {
+              variant: 'link',
+              icon: 'close',
+              ariaLabel: format(s.remove, baseName(f)),
+            }),
+          ),
+        ),
+      )
+    : h('p', { class: 'muted' }, s.noContextDocuments);
+
+  const briefing = gate.briefingFile
+    ? h(
+        'ul',
+        { class: 'files' },
+        h(
+          'li',
+          { title: gate.briefingFile },
+          icon('book'),
+          h('span', { class: 'file-name' }, baseName(gate.briefingFile)),
+          button('', () => ctx.post({ type: 'remove-briefing', gateId: gate.gateId }), {
+            variant: 'link',
+            icon: 'close',
+            ariaLabel: format(s.remove, baseName(gate.briefingFile)),
+          }),
+        ),
+      )
+    : null;
+
+  return h(
+    'section',
+    { class: 'gate', 'aria-labelledby': 'gate-title' },
+    h('h2', { id: 'gate-title' }, s.sourcesTitle),
+    h('p', { class: `need need-${gate.need}` }, format(s.sourceNeed, needWord)),
+    gate.rationale ? h('p', { class: 'rationale' }, gate.rationale) : null,
+    h('h3', {}, s.contextDocuments),
+    files,
+    briefing ? h('h3', {}, s.researchBriefing) : null,
+    briefing,
+    actions(
+      button(s.addContextDocuments, () => ctx.post({ type: 'pick-context-files', gateId: gate.gateId }), {
+        variant: 'secondary',
+        icon: 'new-file',
+      }),
+      button(s.addResearchBriefing, () => ctx.post({ type: 'pick-briefing', gateId: gate.gateId }), {
+        variant: 'secondary',
+        icon: 'book',
+      }),
+    ),
+    checkbox(
+      s.allowWebSearch,
+      webSearch,
+      (checked) => {
+        draft.webSearch = checked;
+        ctx.save();
+      },
+      { disabled: !gate.webSearchAvailable, describedBy: gate.webSearchAvailable ? undefined : hintId },
+    ),
+    gate.webSearchAvailable ? null : h('p', { id: hintId, class: 'hint' }, s.webSearchUnavailable),
+    actions(
+      button(
+        s.continue,
+        () =>
+          ctx.post({
+            type: 'sources-continue',
+            gateId: gate.gateId,
+            webSearch: gate.webSearchAvailable && (draft.webSearch === undefined ? gate.need !== 'low' : draft.webSearch === true),
+          }),
+        { icon: 'arrow-right' },
+      ),
+      cancelButton(ctx),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function clarifyForm(gate: ClarifyGate, ctx: GateContext): HTMLElement {
+  const { s, draft } = ctx;
+  const fields = gate.questions.map((q) =>
+    textArea(q.question, typeof draft[`q:${q.id}`] === 'string' ? (draft[`q:${q.id}`] as string) : '', (v) => {
+      draft[`q:${q.id}`] = v;
+      ctx.save();
+    }),
+  );
+  const answers = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const q of gate.questions) {
+      const v = draft[`q:${q.id}`];
+      if (typeof v === 'string') out[q.id] = v;
+    }
+    return out;
+  };
+  return h(
+    'section',
+    { class: 'gate', 'aria-labelledby': 'gate-title' },
+    h('h2', { id: 'gate-title' }, s.clarifyTitle),
+    fields,
+    actions(
+      button(s.submitAnswers, () => ctx.post({ type: 'clarify-answer', gateId: gate.gateId, answers: answers() }), {
+        icon: 'check',
+      }),
+      button(s.skip, () => ctx.post({ type: 'clarify-skip', gateId: gate.gateId }), { variant: 'secondary' }),
+      cancelButton(ctx),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function select(label: string, options: Array<{ id: string; name: string }>, value: string, onChange: (v: string) => void): HTMLElement {
+  const id = uid('sel');
+  const el = h(
+    'select',
+    { id },
+    options.map((o) => h('option', { value: o.id, selected: o.id === value }, o.name)),
+  );
+  if (!options.some((o) => o.id === value)) el.appendChild(h('option', { value, selected: true }, value));
+  el.addEventListener('change', () => onChange(el.value));
+  return h('div', { class: 'field' }, h('label', { for: id }, label), el);
+}
+
+function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
+  const { s, draft } = ctx;
+  const p = gate.proposal;
+  const current = {
+    synthesizer: typeof draft.synthesizer === 'string' ? draft.synthesizer : p.synthesizer,
+    template: typeof draft.template === 'string' ? draft.template : p.template,
+    analysts: Array.isArray(draft.analysts) ? draft.analysts : [...p.analysts],
+    webSearch: typeof draft.webSearch === 'boolean' ? draft.webSearch : p.webSearch,
+    model: typeof draft.model === 'string' ? draft.model : p.model,
+  };
+  const errors = errorLine();
+
+  const changes = () => {
+    const c: Extract<FromWebview, { type: 'proposal-modify' }>['changes'] = {};
+    if (current.synthesizer !== p.synthesizer) c.synthesizer = current.synthesizer;
+    if (current.template !== p.template) c.template = current.template;
+    const a = [...current.analysts].sort().join('\n');
+    if (a !== [...p.analysts].sort().join('\n')) c.analysts = [...current.analysts];
+    if (gate.webSearchAvailable && current.webSearch !== p.webSearch) c.webSearch = current.webSearch;
+    if (current.model.trim() && current.model.trim() !== p.model) c.model = current.model.trim();
+    return c;
+  };
+
+  const approve = button(s.approve, () => ctx.post({ type: 'proposal-approve', gateId: gate.gateId }), { icon: 'check' });
+  const apply = button(
+    s.applyChanges,
+    () => {
+      if (current.analysts.length === 0) {
+        showError(errors, s.selectOneAnalyst);
+        return;
+      }
+      ctx.post({ type: 'proposal-modify', gateId: gate.gateId, changes: changes() });
+    },
+    { variant: 'secondary', icon: 'edit' },
+  );
+  const refresh = () => {
+    const changed = Object.keys(changes()).length > 0 || current.analysts.length === 0;
+    apply.disabled = !changed;
+    approve.disabled = changed;
+    showError(errors, current.analysts.length === 0 ? s.selectOneAnalyst : '');
+  };
+  const store = () => {
+    Object.assign(draft, current);
+    ctx.save();
+    refresh();
+  };
+
+  const analystOptions = [...gate.analysts];
+  for (const id of p.analysts) if (!analystOptions.some((a) => a.id === id)) analystOptions.push({ id, name: id });
+  const modelId = uid('model');
+  const modelInput = h('input', { id: modelId, type: 'text', spellcheck: 'false' });
+  modelInput.value = current.model;
+  modelInput.addEventListener('input', () => {
+    current.model = modelInput.value;
+    store();
+  });
+  const searchHint = uid('hint');
+
+  const form = h(
+    'section',
+    { class: 'gate', 'aria-labelledby': 'gate-title' },
+    h('h2', { id: 'gate-title' }, s.proposalTitle),
+    p.rationale ? h('p', { class: 'rationale' }, h('strong', {}, `${s.rationale}: `), p.rationale) : null,
+    select(
+      s.synthesizer,
+      gate.synthesizers.map((x) => ({
+        id: x.id,
+        name: x.score !== undefined ? `${x.name} (${Math.round(x.score * 100)}%)` : x.name,
+      })),
+      current.synthesizer,
+      (v) => {
+        current.synthesizer = v;
+        store();
+      },
+    ),
+    select(s.template, gate.templates, current.template, (v) => {
+      current.template = v;
+      store();
+    }),
+    h(
+      'fieldset',
+      { class: 'analysts' },
+      h('legend', {}, s.analysts),
+      analystOptions.map((a) =>
+        checkbox(a.name, current.analysts.includes(a.id), (checked) => {
+          current.analysts = checked
+            ? [...current.analysts.filter((x) => x !== a.id), a.id]
+            : current.analysts.filter((x) => x !== a.id);
+          store();
+        }),
+      ),
+    ),
+    checkbox(
+      s.webSearch,
+      gate.webSearchAvailable && current.webSearch,
+      (checked) => {
+        current.webSearch = checked;
+        store();
+      },
+      { disabled: !gate.webSearchAvailable, describedBy: gate.webSearchAvailable ? undefined : searchHint },
+    ),
+    gate.webSearchAvailable ? null : h('p', { id: searchHint, class: 'hint' }, s.webSearchUnavailable),
+    h('div', { class: 'field' }, h('label', { for: modelId }, s.model), modelInput),
+    h('p', { class: 'cost' }, icon('credit-card'), ' ', format(s.estimatedCost, `$${p.estimatedCostUsd.toFixed(2)}`)),
+    errors,
+    actions(approve, apply, cancelButton(ctx)),
+  );
+  refresh();
+  return form;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function diffView(before: string, after: string, s: WebviewStrings): HTMLElement {
+  const lines = diffLines(before, after);
+  if (!lines.some((l) => l.op !== 'same')) return h('p', { class: 'muted' }, s.noChanges);
+  return h(
+    'pre',
+    { class: 'diff' },
+    lines.map((l) =>
+      h('span', { class: `diff-line diff-${l.op}` }, `${l.op === 'add' ? '+ ' : l.op === 'del' ? '- ' : '  '}${l.text}\n`),
+    ),
+  );
+}
+
+function outlineForm(gate: OutlineGate, ctx: GateContext): HTMLElement {
+  const { s, draft } = ctx;
+  const text = typeof draft.outline === 'string' ? draft.outline : gate.current;
+  const feedback = typeof draft.feedback === 'string' ? draft.feedback : '';
+  const errors = errorLine();
+
+  const preview = h('div', { class: 'preview', 'aria-label': s.preview, role: 'region' }, renderMarkdown(text));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outlineField = textArea(
+    s.outline,
+    text,
+    (v) => {
+      draft.outline = v;
+      ctx.save();
+      clearTimeout(timer);
+      timer = setTimeout(() => preview.replaceChildren(renderMarkdown(v)), 200);
+    },
+    12,
+  );
+  outlineField.classList.add('outline-editor');
+  const feedbackField = textArea(s.feedback, feedback, (v) => {
+    draft.feedback = v;
+    ctx.save();
+    if (v.trim()) showError(errors, '');
+  });
+
+  const revisions = [...gate.revisions].sort((a, b) => b.n - a.n);
+  const history = revisions.length
+    ? h(
+        'div',
+        { class: 'revisions' },
+        h('h3', {}, s.revisions),
+        revisions.map((r) => {
+          const previous = gate.revisions.find((x) => x.n === r.n - 1);
+          const summary = h(
+            'summary',
+            {},
+            `${format(s.revision, r.n)} · ${r.author === 'model' ? s.byModel : s.byPerson}`,
+          );
+          const body = h(
+            'div',
+            { class: 'revision-body' },
+            r.feedback ? h('p', { class: 'muted' }, format(s.feedbackGiven, r.feedback)) : null,
+            previous
+              ? h('p', { class: 'muted' }, format(s.compareWith, previous.n, r.n))
+              : null,
+            previous ? diffView(previous.text, r.text, s) : h('pre', { class: 'diff' }, r.text),
+          );
+          return h('details', {}, summary, body);
+        }),
+      )
+    : null;
+
+  return h(
+    'section',
+    { class: 'gate', 'aria-labelledby': 'gate-title' },
+    h('h2', { id: 'gate-title' }, s.outlineTitle),
+    outlineField,
+    h('h3', {}, s.preview),
+    preview,
+    history,
+    feedbackField,
+    errors,
+    actions(
+      button(
+        s.approveOutline,
+        () => {
+          const edited = typeof draft.outline === 'string' && draft.outline !== gate.current ? draft.outline : undefined;
+          ctx.post({ type: 'outline-approve', gateId: gate.gateId, ...(edited !== undefined ? { editedText: edited } : {}) });
+        },
+        { icon: 'check' },
+      ),
+      button(
+        s.requestChanges,
+        () => {
+          const f = typeof draft.feedback === 'string' ? draft.feedback.trim() : '';
+          if (!f) {
+            showError(errors, s.feedbackRequired);
+            return;
+          }
+          ctx.post({ type: 'outline-changes', gateId: gate.gateId, feedback: f });
+        },
+        { variant: 'secondary', icon: 'comment' },
+      ),
+      cancelButton(ctx),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function failuresForm(gate: FailuresGate, ctx: GateContext): HTMLElement {
+  const { s } = ctx;
+  const total = gate.failed.length + gate.succeeded.length;
+  const decide = (decision: 'retry-failed' | 'continue-partial' | 'abort') =>
+    ctx.post({ type: 'failures-decide', gateId: gate.gateId, decision });
+  return h(
+    'section',
+    { class: 'gate', 'aria-labelledby': 'gate-title' },
+    h('h2', { id: 'gate-title' }, s.failuresTitle),
+    h('p', {}, format(s.failuresSummary, gate.failed.length, total, gate.threshold)),
+    h('h3', {}, s.failedAnalysts),
+    h(
+      'ul',
+      { class: 'failures' },
+      gate.failed.map((f) =>
+        h('li', {}, icon('error'), ' ', h('strong', {}, f.id), f.errors.length ? h('div', { class: 'muted' }, f.errors.join(' · ')) : null),
+      ),
+    ),
+    gate.succeeded.length ? h('h3', {}, s.succeededAnalysts) : null,
+    gate.succeeded.length ? h('p', {}, gate.succeeded.join(', ')) : null,
+    actions(
+      button(s.retryFailed, () => decide('retry-failed'), { icon: 'refresh' }),
+      button(s.continuePartial, () => decide('continue-partial'), { variant: 'secondary' }),
+      button(s.abortAnalysis, () => decide('abort'), { variant: 'danger', icon: 'stop-circle' }),
+    ),
+  );
+}
+
+export function renderGate(gate: Gate, ctx: GateContext): HTMLElement {
+  switch (gate.kind) {
+    case 'sources':
+      return sourcesForm(gate, ctx);
+    case 'clarify':
+      return clarifyForm(gate, ctx);
+    case 'proposal':
+      return proposalForm(gate, ctx);
+    case 'outline':
+      return outlineForm(gate, ctx);
+    case 'failures':
+      return failuresForm(gate, ctx);
+  }
+}
