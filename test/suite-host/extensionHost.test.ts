@@ -38,7 +38,6 @@ test('extension host suite in code-server', { timeout: SUITE_TIMEOUT_MS + 120_00
         EXA_API_KEY: undefined,
         STRATEGIC_ANALYSIS_TEST_GREP: process.env.STRATEGIC_ANALYSIS_TEST_GREP,
       },
-      settings: { 'strategicAnalysis.demoMode': 'on' },
     });
     mark('code-server ready');
     browser = await launchBrowser();
