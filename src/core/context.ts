@@ -113,6 +113,7 @@ export class RunContext {
     const done = this.recorded(spec.key);
     if (done) {
       this.log.debug(`Reusing the recorded answer of ${spec.key}.`);
+      void this.runLog.modelCall({ ...done, label: spec.label, reused: true });
       return done;
     }
     this.throwIfCancelled();

@@ -139,7 +139,8 @@ export function findSecret(
       for (const [k, child] of Object.entries(v)) {
         const childPath = at ? `${at}.${k}` : k;
         const keyKind = check(k);
-        if (keyKind) return { path: childPath, kind: keyKind };
+        // The path would repeat the secret: name the object holding it instead.
+        if (keyKind) return { path: `${at || '(root)'} (one of its field names)`, kind: keyKind };
         const hit = walk(child, childPath);
         if (hit) return hit;
       }

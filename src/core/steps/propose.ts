@@ -127,6 +127,7 @@ export async function runPropose(ctx: RunContext): Promise<void> {
     if (decision.kind === 'cancel') throw new CancelledByPerson('proposal');
     if (decision.kind === 'approve') {
       s.proposalApproved = true;
+      s.webSearchAllowed = s.proposal.webSearch && ctx.search !== null;
       break;
     }
     s.proposal = applyChanges(ctx, s.proposal, decision.changes);

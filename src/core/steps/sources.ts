@@ -78,15 +78,14 @@ async function loadChoice(ctx: RunContext, choice: Extract<SourceChoice, { kind:
       ids.push(id);
       sources.push({ id, level: 'L0', title: src.title, url: src.url, publishedDate: src.publishedDate, excerpt: src.excerpt, documentRef: path.basename(choice.briefingFile) });
     }
-    const text = briefingToContextText(briefing);
-    const idNote = ids.length ? `\n\nThe briefing's sources, in order, have the ids ${ids.join(', ')}.` : '';
+    const text = briefingToContextText(briefing, { sourceIds: ids });
     docs.push({
       id: `doc-${docs.length + 1}`,
       title: path.basename(choice.briefingFile),
       path: choice.briefingFile,
       kind: 'briefing',
-      text: (text + idNote).slice(0, max),
-      truncated: text.length + idNote.length > max,
+      text: text.slice(0, max),
+      truncated: text.length > max,
     });
   }
   return { docs, sources };
