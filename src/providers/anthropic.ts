@@ -133,7 +133,12 @@ export class AnthropicModel implements LanguageModel {
         }
         const fresh = attemptText.slice(streamed.length);
         streamed = attemptText;
-        onText(fresh);
+        try {
+          onText(fresh);
+        } catch (err) {
+          // A failing listener must not look like a broken stream (and cause a retry).
+          this.log?.warn(`${request.step}/${request.label}: the text listener failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
       };
 
       const outcome = await this.attempt(params, signal, deliver);

@@ -3,7 +3,7 @@
  * tests, the end-to-end tests and the benchmark.
  *
  * Owns: `POST …/v1/messages` as JSON and as server-sent events, authentication (`x-api-key` or
- * `Authorization: Bearer`), the real error bodies, `max_tokens` cuts, honest usage counts, a
+ * `Authorization: Bearer`), the required `anthropic-version` header, the real error bodies, `max_tokens` cuts, honest usage counts, a
  * prompt cache modelled on the documented behaviour, scripted faults and a seeded latency
  * model. It must not: reach the network, or keep secrets in what it records.
  *
@@ -495,6 +495,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const keyOk = req.headers['x-api-key'] === apiKey || auth === `Bearer ${apiKey}`;
     if (!keyOk) {
       sendError(401, 'authentication_error', 'invalid x-api-key');
+      return;
+    }
+    if (!req.headers['anthropic-version']) {
+      sendError(400, 'invalid_request_error', 'anthropic-version: header is required');
       return;
     }
     let body: Record<string, unknown>;

@@ -128,6 +128,32 @@ describe('Anthropic provider against the fake Messages API', () => {
     );
   });
 
+  it('reads an earlier cached prefix through the lookback and writes only what follows it', async () => {
+    const m = model();
+    await m.complete(request({ system: [{ text: LONG_PREFIX, cache: true }] }));
+    const more = 'Context documents for this run. '.repeat(100);
+    const res = await m.complete(request({ system: [{ text: LONG_PREFIX }, { text: more, cache: true }] }));
+    assert.equal(res.usage.cacheReadInputTokens, estimateTokens(LONG_PREFIX));
+    assert.equal(res.usage.cacheCreationInputTokens, estimateTokens(LONG_PREFIX + more) - estimateTokens(LONG_PREFIX));
+  });
+
+  it('caches with a top-level cache_control (automatic caching) too', async () => {
+    const client = new Anthropic({ apiKey: fake.apiKey, baseURL: fake.url, maxRetries: 0 });
+    const params = {
+      model: MODEL,
+      max_tokens: 100,
+      cache_control: { type: 'ephemeral' as const },
+      system: LONG_PREFIX,
+      messages: [{ role: 'user' as const, content: 'Question' }],
+    };
+    const a = await client.messages.create(params);
+    const b = await client.messages.create(params);
+    assert.ok((a.usage.cache_creation_input_tokens ?? 0) > estimateTokens(LONG_PREFIX) - 1);
+    assert.equal(b.usage.cache_read_input_tokens, a.usage.cache_creation_input_tokens);
+    assert.equal(b.usage.cache_creation?.ephemeral_5m_input_tokens, 0);
+    assert.equal(a.usage.cache_creation?.ephemeral_5m_input_tokens, a.usage.cache_creation_input_tokens);
+  });
+
   it('does not read the cache when the prefix differs by one byte', async () => {
     const m = model();
     await m.complete(request());
@@ -290,6 +316,16 @@ describe('Anthropic provider against the fake Messages API', () => {
     assert.ok(Date.now() - started < 1000);
   });
 
+  it('does not retry when the text listener throws', async () => {
+    const res = await model().complete(request(), {
+      onText: () => {
+        throw new Error('listener failure');
+      },
+    });
+    assert.match(res.text, /^Answer for/);
+    assert.equal(fake.requests.length, 1);
+  });
+
   it('rejects an already aborted signal without calling the API', async () => {
     const controller = new AbortController();
     controller.abort();
@@ -359,7 +395,7 @@ describe('Anthropic provider against the fake Messages API', () => {
 
     const res = await fetch(`${fake.url}/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer nope', 'anthropic-version': '2023-06-01' },
       body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'Hi' }] }),
     });
     assert.equal(res.status, 401);
@@ -370,10 +406,20 @@ describe('Anthropic provider against the fake Messages API', () => {
     assert.match(body.request_id, /^req_/);
   });
 
-  it('emits the documented SSE event sequence', async () => {
+  it('requires the anthropic-version header, as the API does', async () => {
     const res = await fetch(`${fake.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': fake.apiKey },
+      body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
+  });
+
+  it('emits the documented SSE event sequence', async () => {
+    const res = await fetch(`${fake.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': fake.apiKey, 'anthropic-version': '2023-06-01' },
       body: JSON.stringify({ model: MODEL, max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
     });
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
