@@ -238,8 +238,12 @@ describe('Anthropic provider against the fake Messages API', () => {
   it('retries an event:error in the middle of a stream, without streaming text twice', async () => {
     fake.pushFaults({ kind: 'stream-error', afterDeltas: 2, errorType: 'overloaded_error' });
     const deltas: string[] = [];
-    const res = await model().complete(request(), { onText: (d) => deltas.push(d) });
+    const lines: string[] = [];
+    const log = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const res = await model({ log }).complete(request(), { onText: (d) => deltas.push(d) });
     assert.equal(deltas.join(''), res.text);
+    assert.ok(lines.some((l) => /failed midway \(overloaded_error/.test(l)), lines.join('\n'));
+    assert.ok(lines.every((l) => !l.includes(fake.apiKey)));
     assert.deepEqual(
       fake.requests.map((r) => r.outcome),
       ['stream-error', 'ok'],

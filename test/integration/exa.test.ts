@@ -126,6 +126,18 @@ describe('Exa provider against the fake Exa API', () => {
     );
   });
 
+  it('honours a retry-after given as an HTTP date, and never logs the key', async () => {
+    const lines: string[] = [];
+    const log = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const at = new Date(Date.now() + 3000).toUTCString();
+    fake.pushFaults({ kind: 'http', status: 429, tag: 'RATE_LIMIT_EXCEEDED', message: 'Slow down', headers: { 'retry-after': at } });
+    await search({ log }).search('dated retry', { numResults: 1 });
+    assert.equal(sleeps.length, 1);
+    assert.ok(sleeps[0] > 1000 && sleeps[0] <= 3000, `waited ${sleeps[0]} ms`);
+    assert.ok(lines.some((l) => /429/.test(l)));
+    assert.ok(lines.every((l) => !l.includes(fake.apiKey)));
+  });
+
   it('retries 5xx answers with exponential backoff', async () => {
     fake.pushFaults({ kind: 'server-error' }, { kind: 'server-error', status: 503 });
     await search({ backoffMs: 100 }).search('backoff', { numResults: 1 });
