@@ -14,7 +14,13 @@
  *                        <folder>/.claude/agents/<id>/AGENT.md           → analyst
  *                        <folder>/.claude/agents/<id>.md (Claude Code)   → analyst
  * Files in the `prompts/` layout must carry the full frontmatter; files in Claude Code's layouts
- * need only `name` and `description` and get defaults for the rest. A file that cannot be used
+ * need only `name` and `description`. A missing field is taken from the definition of the same id
+ * loaded before (so `.claude/agents/market.md` can replace just the bundled market analyst's
+ * method), otherwise from defaults (focus = description, no extra required fields; for a skill:
+ * the common analysts and templates, keywords from its id). A `SKILL.md` that neither declares any
+ * synthesizer field (when_to_use, when_not_to_use, keywords, default_analysts, templates) nor
+ * replaces a known synthesizer is an ordinary Claude Code skill, not an analysis framework: it is
+ * left out without a problem. A file that cannot be used
  * becomes a problem and loading goes on. A step prompt can be replaced from a settings folder only,
  * and only by a file using exactly the same placeholders (otherwise the bundled one stays). A
  * missing or broken bundled step prompt makes the library unusable: loading throws.
@@ -221,7 +227,7 @@ async function loadPromptsLayout(
 }
 
 function requireBody(parsed: ParsedMarkdown, what: string): string {
-  if (!parsed.body) throw new DefinitionError(`The ${what} has no text after the frontmatter.`, parsed.bodyLine);
+  if (!parsed.body) throw new DefinitionError(`The file has no ${what} after the frontmatter.`, parsed.bodyLine);
   return parsed.body;
 }
 
@@ -236,7 +242,7 @@ function synthesizerFromFull(id: string, parsed: ParsedMarkdown, origin: string)
     keywords: fm.keywords,
     defaultAnalysts: fm.default_analysts,
     templates: fm.templates,
-    method: requireBody(parsed, 'synthesizer (its method)'),
+    method: requireBody(parsed, 'method'),
     origin,
   };
 }
@@ -249,7 +255,7 @@ function analystFromFull(id: string, parsed: ParsedMarkdown, origin: string): An
     description: fm.description,
     focus: fm.focus,
     requiredFields: fm.required_fields,
-    method: requireBody(parsed, 'analyst (its method)'),
+    method: requireBody(parsed, 'method'),
     origin,
   };
 }
@@ -286,7 +292,10 @@ async function loadClaudeLayout(
     try {
       const id = idFromName(entry);
       const parsed = parseMarkdownWithFrontmatter(await fs.readFile(file, 'utf8'));
-      registries.synthesizers.set(id, { def: synthesizerFromSkill(id, parsed, file), path: file });
+      const base = registries.synthesizers.get(id)?.def;
+      const declaresSynthesizer = SKILL_SYNTHESIZER_KEYS.some((k) => parsed.data[k] !== undefined);
+      if (!base && !declaresSynthesizer) continue;
+      registries.synthesizers.set(id, { def: synthesizerFromSkill(id, parsed, file, base), path: file });
     } catch (err) {
       problems.add(file, err);
     }
@@ -310,39 +319,42 @@ async function loadClaudeLayout(
       }
       seenHere.set(id, file);
       const parsed = parseMarkdownWithFrontmatter(await fs.readFile(file, 'utf8'));
-      registries.analysts.set(id, { def: analystFromAgent(id, parsed, file), path: file });
+      const base = registries.analysts.get(id)?.def;
+      registries.analysts.set(id, { def: analystFromAgent(id, parsed, file, base), path: file });
     } catch (err) {
       problems.add(file, err);
     }
   }
 }
 
-function synthesizerFromSkill(id: string, parsed: ParsedMarkdown, origin: string): SynthesizerDef {
+const SKILL_SYNTHESIZER_KEYS = ['when_to_use', 'when_not_to_use', 'keywords', 'default_analysts', 'templates'];
+
+function synthesizerFromSkill(id: string, parsed: ParsedMarkdown, origin: string, base?: SynthesizerDef): SynthesizerDef {
   const fm = validateFrontmatter(SkillFrontmatter, parsed);
   const words = humanize(id);
   return {
     id,
     name: fm.name,
     description: fm.description,
-    whenToUse: fm.when_to_use ?? fm.description,
-    whenNotToUse: fm.when_not_to_use ?? '',
-    keywords: fm.keywords ?? { en: [words], it: [words] },
-    defaultAnalysts: fm.default_analysts ?? DEFAULT_SKILL_ANALYSTS,
-    templates: fm.templates ?? DEFAULT_SKILL_TEMPLATES,
-    method: requireBody(parsed, 'skill (its method)'),
+    whenToUse: fm.when_to_use ?? base?.whenToUse ?? fm.description,
+    whenNotToUse: fm.when_not_to_use ?? base?.whenNotToUse ?? '',
+    keywords: fm.keywords ?? base?.keywords ?? { en: [words], it: [words] },
+    defaultAnalysts: fm.default_analysts ?? base?.defaultAnalysts ?? DEFAULT_SKILL_ANALYSTS,
+    templates: fm.templates ?? base?.templates ?? DEFAULT_SKILL_TEMPLATES,
+    method: requireBody(parsed, 'method'),
     origin,
   };
 }
 
-function analystFromAgent(id: string, parsed: ParsedMarkdown, origin: string): AnalystDef {
+function analystFromAgent(id: string, parsed: ParsedMarkdown, origin: string, base?: AnalystDef): AnalystDef {
   const fm = validateFrontmatter(AgentFrontmatter, parsed);
   return {
     id,
     name: fm.name,
     description: fm.description,
-    focus: fm.focus ?? fm.description,
-    requiredFields: fm.required_fields ?? [],
-    method: requireBody(parsed, 'agent (its instructions)'),
+    focus: fm.focus ?? base?.focus ?? fm.description,
+    requiredFields: fm.required_fields ?? base?.requiredFields ?? [],
+    method: requireBody(parsed, 'instructions'),
     origin,
   };
 }
