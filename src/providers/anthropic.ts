@@ -99,12 +99,13 @@ export class AnthropicModel implements LanguageModel {
       baseURL: options.baseURL,
       maxRetries: options.maxRetries ?? 2,
       timeout: options.timeoutMs,
-      // The SDK's own log goes to ours, warnings and errors only; it never includes the key.
-      logLevel: 'warn',
+      // The SDK's own log goes to ours: its info lines (each request, each retry) at debug
+      // level; its debug lines (request details) are not asked for.
+      logLevel: 'info',
       logger: {
         error: (msg: string) => log?.error(this.redact(`Anthropic SDK: ${msg}`)),
         warn: (msg: string) => log?.warn(this.redact(`Anthropic SDK: ${msg}`)),
-        info: (msg: string) => log?.info(this.redact(`Anthropic SDK: ${msg}`)),
+        info: (msg: string) => log?.debug(this.redact(`Anthropic SDK: ${msg}`)),
         debug: (msg: string) => log?.debug(this.redact(`Anthropic SDK: ${msg}`)),
       },
     });

@@ -176,7 +176,7 @@ describe('Anthropic provider against the fake Messages API', () => {
   });
 
   it('lets parallel first calls all write; a call after the first response began reads', async () => {
-    fake.setLatency({ ttftMs: 60 });
+    fake.setLatency({ ttftMs: 150 });
     const m = model();
     const parallel = await Promise.all([0, 1, 2].map(() => m.complete(request())));
     const prefixTokens = estimateTokens(LONG_PREFIX);
@@ -243,6 +243,7 @@ describe('Anthropic provider against the fake Messages API', () => {
     const res = await model({ log }).complete(request(), { onText: (d) => deltas.push(d) });
     assert.equal(deltas.join(''), res.text);
     assert.ok(lines.some((l) => /failed midway \(overloaded_error/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /Anthropic SDK: .*succeeded with status 200/.test(l)), 'the SDK log reaches ours');
     assert.ok(lines.every((l) => !l.includes(fake.apiKey)));
     assert.deepEqual(
       fake.requests.map((r) => r.outcome),
