@@ -80,6 +80,17 @@ export class Workbench {
   }
 
   /**
+   * Waits until the extension's view container shows in the activity bar: its manifest is
+   * loaded, and its commands are in the palette.
+   */
+  async extensionLoaded(containerTitle = 'Strategic Analysis'): Promise<void> {
+    await this.page
+      .locator(`.activitybar .action-item a[aria-label^="${containerTitle}"], .activitybar .action-item[aria-label^="${containerTitle}"]`)
+      .first()
+      .waitFor({ state: 'attached', timeout: WORKBENCH_TIMEOUT_MS });
+  }
+
+  /**
    * Runs a command through the command palette: F1, type the title, pick the entry whose label is
    * exactly that title, Enter.
    */
@@ -205,6 +216,100 @@ export class Workbench {
   async clickInWebview(role: Parameters<Frame['getByRole']>[0], name: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<void> {
     const target = await this.findInWebviews(role, name, timeout);
     await target.click({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Waits until some webview shows `text` (a substring of an element's text). */
+  async findText(text: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<Locator> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+        try {
+          const locator = frame.getByText(text);
+          const count = await locator.count();
+          for (let i = 0; i < count; i += 1) {
+            if (await locator.nth(i).isVisible()) return locator.nth(i);
+          }
+        } catch {
+          // Frame detached while being queried.
+        }
+      }
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`No webview shows "${String(text)}"`);
+  }
+
+  /** True when some webview currently shows `text`. */
+  async webviewShows(text: string | RegExp): Promise<boolean> {
+    for (const frame of this.page.frames()) {
+      if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+      try {
+        const locator = frame.getByText(text);
+        const count = await locator.count();
+        for (let i = 0; i < count; i += 1) {
+          if (await locator.nth(i).isVisible()) return true;
+        }
+      } catch {
+        // Frame detached while being queried.
+      }
+    }
+    return false;
+  }
+
+  /** Waits until no webview shows `text` any more. */
+  async waitForTextGone(text: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      if (!(await this.webviewShows(text))) return;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`A webview still shows "${String(text)}"`);
+  }
+
+  /** Names of the visible, enabled buttons in the webviews. */
+  async webviewButtons(): Promise<string[]> {
+    const names: string[] = [];
+    for (const frame of this.page.frames()) {
+      if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+      try {
+        // A string is evaluated in the page: this process has no DOM types.
+        const found = (await frame.evaluate(
+          `[...document.querySelectorAll('button')]
+            .filter((b) => !b.disabled && b.offsetParent !== null)
+            .map((b) => (b.getAttribute('aria-label') || b.textContent || '').replace(/\\s+/g, ' ').trim())`,
+        )) as string[];
+        names.push(...found);
+      } catch {
+        // Frame detached or not scriptable.
+      }
+    }
+    return names;
+  }
+
+  /** Waits for a notification toast whose message matches. */
+  async waitForNotification(text: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<string> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const match = (await this.notifications()).find((m) => (typeof text === 'string' ? m.includes(text) : text.test(m)));
+      if (match !== undefined) return match;
+      await this.page.waitForTimeout(150);
+    }
+    throw new Error(`No notification "${String(text)}" (shown: ${(await this.notifications()).join(' | ')})`);
+  }
+
+  /** Clicks a button of the notification whose message matches. */
+  async clickNotificationButton(text: string | RegExp, buttonName: string): Promise<void> {
+    await this.waitForNotification(text);
+    const toast = this.page
+      .locator('.notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+      .first();
+    await toast.getByRole('button', { name: buttonName, exact: true }).click();
+  }
+
+  /** Closes every notification. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
   }
 
   /** Waits for an editor tab whose label contains `title`. */

@@ -7,7 +7,19 @@
  * workbenchUrl), the way desktop VS Code's --extensionDevelopmentPath does it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Dirent,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -122,6 +134,33 @@ export function freePort(): Promise<number> {
       server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
     });
   });
+}
+
+/** Files under `roots` (recursively) whose content contains `needle`. */
+export function filesContaining(roots: string[], needle: string): string[] {
+  const found: string[] = [];
+  const stack = [...roots];
+  while (stack.length) {
+    const current = stack.pop() as string;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else if (entry.isFile()) {
+        try {
+          if (statSync(full).size < 20_000_000 && readFileSync(full).includes(needle)) found.push(full);
+        } catch {
+          // Removed while scanning.
+        }
+      }
+    }
+  }
+  return found;
 }
 
 export function codeServerInstalled(): boolean {
