@@ -38,7 +38,8 @@ const FUNCTION_WORDS: Record<Lang, string> = {
     mi ti vi ci al allo alla ai agli alle dell all nell sull dall l un' c' quale quali nostro
     nostra nostri nostre loro suo sua suoi sue tutto tutti tutte ogni ancora già gia sempre
     dobbiamo vogliamo possiamo deve devono può puo potrebbe dovrebbe conviene oppure ovvero
-    rispetto verso senza circa mentre quindi dunque però pero cioè`,
+    rispetto verso senza circa mentre quindi dunque però pero cioè dopo prima entro oltre sotto
+    sopra dentro contro presso secondo affinché anziché`,
   es: `a el la los las un una unos unas de del al en y o pero no que quien como donde cuando
     porque si más menos muy este esta estos estas ese esa eso es son era fue ser estar está están
     ha han hemos tiene tienen con por para sin sobre entre hasta desde su sus nuestro nuestra
@@ -67,11 +68,12 @@ const DOMAIN_WORDS: Record<Lang, string> = {
   en: `market markets strategy company companies pricing price prices growth customers customer
     competitors competition revenue revenues costs sales product products industry investment
     launch entry expansion analysis assessment options risks scenario scenarios plan should
-    opportunity supply chain business`,
+    opportunity`,
   it: `mercato mercati strategia azienda aziende impresa prezzo prezzi prezzatura crescita clienti
     cliente concorrenti concorrenza ricavi fatturato costi vendite prodotto prodotti settore
     investimento investimenti lancio ingresso espansione analisi valutazione opzioni rischi
-    scenari piano opportunità filiera competitiva competitivo strategico strategica`,
+    scenari piano opportunità filiera competitiva competitivo strategico strategica nuovo nuova
+    nuovi nuove fare cosa quanto vale`,
   es: `mercado mercados estrategia empresa empresas precio precios crecimiento clientes
     competidores competencia ingresos costes costos ventas producto productos sector inversión
     lanzamiento entrada expansión análisis evaluación opciones riesgos`,
@@ -91,6 +93,8 @@ const DOMAIN_WORDS: Record<Lang, string> = {
 
 const FUNCTION_WEIGHT = 1;
 const DOMAIN_WEIGHT = 0.6;
+/** Function-word evidence from which vocabulary and word endings count less. */
+const GRAMMAR_EVIDENCE = 2;
 
 /** word -> languages that list it, built once. */
 function buildIndex(lists: Record<Lang, string>): Map<string, Lang[]> {
@@ -115,6 +119,7 @@ const WORD_CUES: Array<[RegExp, Lang, number]> = [
   [/(?:zione|zioni|ità|ggio|ggi|zza|zze|mente)$/u, 'it', 0.5],
   [/([bcdfgmnptvz])\1[aeio]$/u, 'it', 0.3],
   [/[àèìòù]$/u, 'it', 0.4],
+  [/[^aeiou][aio]$/u, 'it', 0.2],
   [/(?:ción|ciones|dad|dades)$/u, 'es', 0.5],
   [/ñ/u, 'es', 0.6],
   [/(?:ção|ções|ões|ãe)$/u, 'pt', 0.6],
@@ -178,23 +183,30 @@ function proseWords(text: string): string[] {
 
 export function detectLanguage(text: string): DetectedLanguage {
   const words = proseWords(stripNonProse(text ?? ''));
-  const scores: Record<Lang, number> = { en: 0, it: 0, es: 0, fr: 0, de: 0, pt: 0, nl: 0 };
+  const grammar: Record<Lang, number> = { en: 0, it: 0, es: 0, fr: 0, de: 0, pt: 0, nl: 0 };
+  const lexical: Record<Lang, number> = { en: 0, it: 0, es: 0, fr: 0, de: 0, pt: 0, nl: 0 };
   for (const word of words) {
     const fn = FUNCTION_INDEX.get(word);
     if (fn) {
-      for (const lang of fn) scores[lang] += FUNCTION_WEIGHT / fn.length;
+      for (const lang of fn) grammar[lang] += FUNCTION_WEIGHT / fn.length;
       continue;
     }
     const dom = DOMAIN_INDEX.get(word);
     if (dom) {
-      for (const lang of dom) scores[lang] += DOMAIN_WEIGHT / dom.length;
+      for (const lang of dom) lexical[lang] += DOMAIN_WEIGHT / dom.length;
     }
     if (word.length >= 4) {
       for (const [pattern, lang, weight] of WORD_CUES) {
-        if (pattern.test(word)) scores[lang] += weight;
+        if (pattern.test(word)) lexical[lang] += weight;
       }
     }
   }
+  // Content words travel between languages (English business terms in Italian prose, Italian
+  // names in English prose); function words do not. Once the grammar gives enough evidence, the
+  // vocabulary only breaks near-ties.
+  const grammarTotal = LANGS.reduce((sum, lang) => sum + grammar[lang], 0);
+  const lexicalWeight = grammarTotal >= GRAMMAR_EVIDENCE ? 0.3 : 1;
+  const scores = Object.fromEntries(LANGS.map((lang) => [lang, grammar[lang] + lexicalWeight * lexical[lang]])) as Record<Lang, number>;
   const ranked = LANGS.map((lang) => ({ lang, score: scores[lang] })).sort((a, b) => b.score - a.score);
   const [top, second] = ranked;
   if (top.score <= 0) return { code: 'en', confidence: 0 };
