@@ -30,6 +30,8 @@ export interface CallSpec {
   stream?: boolean;
   /** Overrides the model configured for the step (the proposal's model for analysts). */
   model?: string;
+  /** Called once, when the answer starts arriving (the provider has begun its response). */
+  onBegin?: () => void;
 }
 
 export class RunContext {
@@ -45,6 +47,8 @@ export class RunContext {
   readonly prices: PriceTable;
   readonly runLog: RunLog;
   private readonly onEvent: (event: WorkflowEvent) => void;
+  /** Cached prefixes known to be in the provider's cache: text -> time of the call that used it. */
+  private readonly warmPrefixes = new Map<string, number>();
 
   constructor(
     public state: WorkflowState,
@@ -100,6 +104,15 @@ export class RunContext {
     this.emit({ type: 'state', state: this.state });
   }
 
+  /**
+   * Whether `prefix` is known to be in the provider's prompt cache: a call of this process used
+   * it as its cached block less than four minutes ago (the cache lives five).
+   */
+  isPrefixWarm(prefix: string): boolean {
+    const at = this.warmPrefixes.get(prefix);
+    return at !== undefined && this.clock.now().getTime() - at < 4 * 60_000;
+  }
+
   /** The answer of a call already made in this run, if any. */
   recorded(key: string): ModelCallRecord | undefined {
     return this.state.calls.find((c) => c.key === key);
@@ -123,21 +136,32 @@ export class RunContext {
     const messages = spec.messages.map((m, i) => (i === last && m.role === 'user' ? { ...m, content: tag + m.content } : m));
     const request: ModelRequest = {
       model,
-      system: spec.system,
+      system: this.settings.promptCaching ? spec.system : spec.system.map((b) => ({ text: b.text })),
       messages,
       maxTokens: spec.maxTokens,
       step: spec.step,
       label: spec.label,
     };
     let response;
+    let begun = false;
     try {
       response = await this.model.complete(request, {
         signal: this.signal,
-        onText: spec.stream ? (delta) => this.emit({ type: 'text', step: spec.step, label: spec.label, delta }) : undefined,
+        onText: (delta) => {
+          if (!begun) {
+            begun = true;
+            spec.onBegin?.();
+          }
+          if (spec.stream) this.emit({ type: 'text', step: spec.step, label: spec.label, delta });
+        },
       });
     } catch (err) {
       if (isAbortError(err) || this.signal?.aborted) throw new CancelledError();
       throw err;
+    }
+    const cachedBlock = request.system.find((b) => b.cache);
+    if (cachedBlock && response.usage.cacheCreationInputTokens + response.usage.cacheReadInputTokens > 0) {
+      this.warmPrefixes.set(cachedBlock.text, this.clock.now().getTime());
     }
     const record: ModelCallRecord = {
       key: spec.key,

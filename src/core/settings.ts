@@ -26,6 +26,8 @@ export interface OrchestratorSettings {
   clarifyMargin: number;
   /** Maximum characters of one context document given to the model. */
   maxContextChars: number;
+  /** Mark the shared prefix for prompt caching (cache_control). Off only to measure its effect. */
+  promptCaching: boolean;
 }
 
 export const DEFAULT_SETTINGS: OrchestratorSettings = {
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   outputRoot: 'analyses',
   clarifyMargin: 0.2,
   maxContextChars: 60_000,
+  promptCaching: true,
 };
 
 export function modelFor(settings: OrchestratorSettings, step: StepName): string {

@@ -14,11 +14,15 @@ import type { AnalystRun } from '../state';
 
 const ANALYST_MAX_TOKENS = 6000;
 
-/** Runs `tasks` with at most `limit` at a time; rejects with the first cancellation. */
-async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `task` over `items` with at most `limit` at a time; rejects with the first error.
+ * With `gate`, only the first worker starts at once; the others wait for the gate.
+ */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>, gate?: Promise<void>): Promise<void> {
   let next = 0;
   let cancelled: unknown = null;
-  const worker = async () => {
+  const worker = async (w: number) => {
+    if (gate && w > 0) await gate;
     while (next < items.length && !cancelled) {
       const item = items[next++];
       try {
@@ -28,11 +32,16 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, w) => worker(w)));
   if (cancelled) throw cancelled;
 }
 
-async function runOne(ctx: RunContext, run: AnalystRun, system: { text: string; cache?: boolean }[]): Promise<void> {
+async function runOne(
+  ctx: RunContext,
+  run: AnalystRun,
+  system: { text: string; cache?: boolean }[],
+  onBegin?: () => void,
+): Promise<void> {
   const s = ctx.state;
   const def = ctx.library.analysts.find((a) => a.id === run.id);
   if (!def) {
@@ -74,6 +83,7 @@ async function runOne(ctx: RunContext, run: AnalystRun, system: { text: string; 
         messages,
         maxTokens,
         model: s.proposal!.model,
+        onBegin,
       });
       text = call.text;
       stopReason = call.stopReason;
@@ -138,9 +148,21 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   await ctx.checkpoint();
 
   for (;;) {
-    const system = [{ text: sharedPrefix(ctx), cache: true }];
+    const prefix = sharedPrefix(ctx);
+    const system = [{ text: prefix, cache: true }];
     const pending = proposal.analysts.map((id) => s.analysts[id]).filter((r) => r.status === 'pending');
-    await pool(pending, ctx.settings.maxParallelAnalysts, (r) => runOne(ctx, r, system));
+    // Prompt caching: a prefix is readable by other requests only once the response that writes
+    // it has begun. Unless it is already warm, the first analyst leads and the others start as
+    // soon as its answer begins, so they read the cache (0.1x) instead of each writing it (1.25x).
+    const lead = pending.length > 1 && ctx.settings.promptCaching && !ctx.isPrefixWarm(prefix);
+    let release: () => void = () => {};
+    const gate = lead ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+    await pool(
+      pending,
+      ctx.settings.maxParallelAnalysts,
+      (r) => (r === pending[0] && lead ? runOne(ctx, r, system, release).finally(release) : runOne(ctx, r, system)),
+      gate,
+    );
 
     const runs = proposal.analysts.map((id) => s.analysts[id]);
     const failed = runs.filter((r) => r.status === 'failed');
