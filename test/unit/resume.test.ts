@@ -25,15 +25,14 @@ class KillSwitch {
       readRunLog: (id) => inner.readRunLog(id),
     };
   }
-  model(inner: LanguageModel, killAtCall: number | null): LanguageModel & { count: number } {
-    const self = this;
+  model(inner: LanguageModel, killAtCall: number | null): LanguageModel {
+    let count = 0;
     return {
       demo: true,
-      count: 0,
-      async complete(req: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
-        this.count++;
-        if (killAtCall !== null && this.count === killAtCall) self.killed = true;
-        if (self.killed) return new Promise(() => {});
+      complete: (req: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> => {
+        count++;
+        if (killAtCall !== null && count === killAtCall) this.killed = true;
+        if (this.killed) return new Promise(() => {});
         return inner.complete(req, options);
       },
     };
