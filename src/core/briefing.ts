@@ -75,7 +75,9 @@ function applyAliases(v: unknown, aliases: Record<string, string>): unknown {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
   const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
   for (const [alias, canonical] of Object.entries(aliases)) {
-    if (alias in out && out[canonical] === undefined) out[canonical] = out[alias];
+    if (alias in out && (out[canonical] === undefined || out[canonical] === null || out[canonical] === '')) {
+      out[canonical] = out[alias];
+    }
   }
   return out;
 }
