@@ -9,7 +9,8 @@
  * content words must appear in order, possibly separated by function words ("entry into the
  * market" does not match "market entry", but "ingresso nel nuovo mercato" matches "ingresso
  * mercato"). Keywords in the problem's language count fully, those of other languages count a
- * little less (problems often mix languages, e.g. Italian text with English business terms).
+ * little less (problems often mix languages, e.g. Italian text with English business terms), and
+ * keywords made only of function words ("should we") count as a hint.
  * A multiword keyword counts more than a single word; the total is mapped to 0..1 with a saturating
  * curve, so one weak match gives a low score and several strong ones approach 1.
  */
@@ -31,6 +32,8 @@ const FUNCTION_WORDS = new Set(
 const OTHER_LANGUAGE_WEIGHT = 0.7;
 /** Weight of a matched keyword: 1 for one content word, plus this for each further word. */
 const EXTRA_WORD_WEIGHT = 0.5;
+/** Weight of a keyword made only of function words ("should we"): a hint, not evidence. */
+const FUNCTION_ONLY_WEIGHT = 0.5;
 /** Raw weight that maps to a score of about 0.63. */
 const SATURATION = 2;
 
@@ -121,7 +124,9 @@ export function keywordScores(problem: string, synthesizers: SynthesizerDef[], l
         const isContent = tokenize(keyword).some((t) => !t.function);
         const hit = isContent ? containsSequence(contentStems, seq, 1) : containsSequence(allStems, seq, 0);
         if (!hit) continue;
-        const weight = languageWeight * (1 + EXTRA_WORD_WEIGHT * (seq.length - 1));
+        const weight = isContent
+          ? languageWeight * (1 + EXTRA_WORD_WEIGHT * (seq.length - 1))
+          : languageWeight * FUNCTION_ONLY_WEIGHT;
         const key = seq.join(' ');
         const previous = matched.get(key);
         if (!previous || previous.weight < weight) matched.set(key, { weight, keyword: keyword.trim() });

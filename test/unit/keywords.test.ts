@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { keywordScores, stem } from '../../src/core/keywords';
+import { detectLanguage } from '../../src/core/language';
+import type { SynthesizerDef } from '../../src/core/library';
+import { loadPromptLibrary } from '../../src/prompts';
+
+const BUNDLED = path.resolve(__dirname, '..', '..', '..', 'prompts');
+
+/** [expected synthesizer, problem]. Both languages, phrased as people write them. */
+const PROBLEMS: Array<[string, string]> = [
+  // English
+  ['market-entry', 'Should we enter the Brazilian market with our premium coffee machines?'],
+  ['market-entry', 'We are planning international expansion into Southeast Asia. Which country first, and through a joint venture or our own subsidiary?'],
+  ['market-entry', 'Go-to-market plan for launching our SaaS product in the US'],
+  ['competitive-landscape', 'Who are our main competitors in European e-bike rentals and how do we compare on price and service?'],
+  ['competitive-landscape', 'A new entrant is cutting prices aggressively; how should we defend our market share?'],
+  ['competitive-landscape', 'Benchmark our competitive position against the three leading rivals'],
+  ['business-case', 'Build the business case for a new warehouse: investment of 12 million, what is the payback and NPV?'],
+  ['business-case', 'What is the ROI of automating our customer service with a chatbot?'],
+  ['business-case', 'Is the capex for the new production line justified by the expected savings?'],
+  ['risk-scenarios', 'What scenarios should we plan for if tariffs between the US and the EU rise sharply?'],
+  ['risk-scenarios', 'Stress test our five-year plan against a recession and an energy price crisis'],
+  ['risk-scenarios', 'How exposed is our supply chain to geopolitical risks in Taiwan, and what contingency plans do we need?'],
+  ['operating-model', 'We need to redesign our operating model after the merger: centralise procurement and finance into shared services?'],
+  ['operating-model', 'Should we outsource IT operations, and how should the organisation and governance change?'],
+  ['operating-model', 'Restructuring of the sales organisation to reduce costs and improve efficiency'],
+  ['strategic-decision', 'Should we divest the chemicals division or keep it? We need a recommendation for the board.'],
+  ['strategic-decision', 'Make or buy: should we build our own battery packs or keep buying them?'],
+  ['strategic-decision', 'Which strategy should we choose among three growth options, and what are the trade-offs?'],
+  // Italian
+  ['market-entry', 'Dobbiamo entrare nel mercato tedesco con la nostra linea di arredamento?'],
+  ['market-entry', "Vogliamo valutare l'internazionalizzazione verso gli Stati Uniti: esportare tramite distributori o aprire una filiale?"],
+  ['market-entry', 'Lancio del nostro prodotto in un nuovo paese: quali opportunità di mercato in Spagna?'],
+  ['competitive-landscape', 'Chi sono i nostri concorrenti nel mercato italiano dei pagamenti digitali e come ci posizioniamo?'],
+  ['competitive-landscape', 'Un nuovo entrante sta scatenando una guerra dei prezzi: come difendere la quota di mercato?'],
+  ['competitive-landscape', 'Analisi del vantaggio competitivo rispetto ai principali rivali'],
+  ['business-case', "Business case per un investimento di 5 milioni in un nuovo impianto: qual è il tempo di rientro e il VAN?"],
+  ['business-case', "Il ritorno sull'investimento del nuovo gestionale giustifica il budget richiesto?"],
+  ['business-case', 'Valutare la redditività e il punto di pareggio del nuovo servizio in abbonamento'],
+  ['risk-scenarios', 'Quali scenari dobbiamo considerare se i prezzi dell’energia restano alti per tre anni?'],
+  ['risk-scenarios', 'Analisi dei rischi geopolitici e piano di emergenza per la nostra filiera in Asia'],
+  ['operating-model', 'Riorganizzazione della struttura organizzativa dopo l’acquisizione: centralizzare gli acquisti?'],
+  ['operating-model', 'Dobbiamo esternalizzare la logistica e ridisegnare i processi per aumentare l’efficienza?'],
+  ['strategic-decision', 'Conviene dismettere la divisione retail oppure rilanciarla? Serve una raccomandazione al CDA.'],
+  ['strategic-decision', 'Quale strategia scegliere tra tre opzioni di crescita, e con quali compromessi?'],
+  // Acquisitions
+  ['acquisition', 'Should we acquire our largest distributor? What would the synergies be worth?'],
+  ['acquisition', 'Due diligence priorities for the takeover of a German competitor'],
+  ["acquisition", "Valutare l'acquisizione di una quota di maggioranza in un'azienda concorrente"],
+  ['acquisition', 'Fusione con il nostro principale fornitore: quali sinergie e quali rischi?'],
+  // Mixed: Italian with English business terms
+  ['market-entry', 'Definire la go-to-market per il lancio del nostro SaaS in Francia'],
+  ['business-case', 'Serve un business case con ROI e payback per il rinnovo della flotta'],
+];
+
+async function bundledSynthesizers(): Promise<SynthesizerDef[]> {
+  const lib = await loadPromptLibrary({ bundledDir: BUNDLED, workspaceFolders: [], extraFolders: [] });
+  return lib.synthesizers;
+}
+
+test('keywordScores picks the expected synthesizer for labelled problems (accuracy printed)', async () => {
+  const synthesizers = await bundledSynthesizers();
+  assert.ok(PROBLEMS.length >= 20);
+  const misses: string[] = [];
+  for (const [expected, problem] of PROBLEMS) {
+    const scores = keywordScores(problem, synthesizers, detectLanguage(problem).code);
+    if (scores[0].id !== expected || scores[0].score === 0) {
+      misses.push(`expected ${expected}, got ${scores[0].id} (${scores[0].score}; ${scores[0].reason}): ${problem.slice(0, 70)}`);
+    }
+  }
+  const accuracy = (PROBLEMS.length - misses.length) / PROBLEMS.length;
+  const it = PROBLEMS.filter(([, p]) => detectLanguage(p).code === 'it').length;
+  console.log(
+    `keyword fallback accuracy: ${(accuracy * 100).toFixed(1)}% (${PROBLEMS.length - misses.length}/${PROBLEMS.length}; ` +
+      `${it} Italian, ${PROBLEMS.length - it} English problems)`,
+  );
+  for (const m of misses) console.log(`  miss: ${m}`);
+  assert.ok(accuracy >= 0.9, `accuracy ${accuracy}`);
+});
+
+test('keywordScores returns every synthesizer, sorted, with scores in 0..1 and reasons', async () => {
+  const synthesizers = await bundledSynthesizers();
+  const scores = keywordScores('Should we enter the German market? What is the payback?', synthesizers, 'en');
+  assert.equal(scores.length, synthesizers.length);
+  assert.deepEqual(new Set(scores.map((s) => s.id)), new Set(synthesizers.map((s) => s.id)));
+  for (let i = 0; i < scores.length; i++) {
+    assert.ok(scores[i].score >= 0 && scores[i].score <= 1);
+    if (i > 0) assert.ok(scores[i - 1].score >= scores[i].score);
+  }
+  const entry = scores.find((s) => s.id === 'market-entry')!;
+  assert.match(entry.reason, /"enter"/);
+  assert.match(entry.reason, /"new market"|"market entry"|"enter"/);
+  const none = keywordScores('Lorem ipsum dolor sit amet', synthesizers, 'en');
+  assert.ok(none.every((s) => s.score === 0 && s.reason === 'No keyword matched.'));
+});
+
+function synth(id: string, keywords: Record<string, string[]>): SynthesizerDef {
+  return {
+    id,
+    name: id,
+    description: '',
+    whenToUse: '',
+    whenNotToUse: '',
+    keywords,
+    defaultAnalysts: ['market'],
+    templates: ['full-report'],
+    method: 'm',
+    origin: 'bundled',
+  };
+}
+
+test('matching ignores case and accents, tolerates plurals, and handles multiword keywords', () => {
+  const list = [
+    synth('a', { en: ['market entry'], it: ['opportunità di mercato', 'strategia'] }),
+    synth('b', { en: ['price war'], it: ['rischio'] }),
+  ];
+  const top = (text: string, lang = 'it') => keywordScores(text, list, lang)[0];
+  assert.equal(top('OPPORTUNITA DI MERCATO in Cile').id, 'a');
+  assert.equal(top('Le opportunità del nostro mercato').id, 'a', 'function words between the words of a keyword');
+  assert.equal(top('Nuove strategie').id, 'a', 'plural of strategia');
+  assert.equal(top('I rischi principali').id, 'b', 'plural of rischio');
+  assert.equal(top('Price wars in retail', 'en').id, 'b');
+  assert.equal(top('Market entries in Asia', 'en').id, 'a');
+  assert.equal(keywordScores('entry into the market', list, 'en')[0].score, 0, 'word order matters');
+  assert.equal(keywordScores('market research, pricing and entry barriers', list, 'en')[0].score, 0, 'words must be near');
+});
+
+test('more and longer matches score higher; the problem language counts more', () => {
+  const list = [synth('a', { en: ['pricing'], it: ['prezzi'] }), synth('b', { en: ['pricing', 'price increase'], it: ['prezzi'] })];
+  const scores = keywordScores('A price increase: what pricing?', list, 'en');
+  assert.equal(scores[0].id, 'b');
+  assert.ok(scores[0].score > scores[1].score);
+  const sameLang = keywordScores('pricing', [synth('x', { en: ['pricing'], it: ['z'] })], 'en')[0].score;
+  const otherLang = keywordScores('pricing', [synth('x', { en: ['z'], it: ['pricing'] })], 'en')[0].score;
+  assert.ok(sameLang > otherLang && otherLang > 0);
+});
+
+test('stem folds common plural and inflection endings', () => {
+  assert.equal(stem('markets'), stem('market'));
+  assert.equal(stem('pricing'), stem('price'));
+  assert.equal(stem('strategies'), stem('strategy'));
+  assert.equal(stem('mercati'), stem('mercato'));
+  assert.equal(stem('rischi'), stem('rischio'));
+  assert.equal(stem('scenari'), stem('scenario'));
+  assert.equal(stem('banche'), stem('banca'));
+  assert.equal(stem('competitivi'), stem('competitiva'));
+});
