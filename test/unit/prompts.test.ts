@@ -203,7 +203,7 @@ test('the JSON steps show the exact answer shape the core parses, in a json fenc
   const clarify = lib.render('clarify', vars.clarify);
   assert.match(clarify, /between 1 and 3 questions/);
   const citations = lib.render('citations', vars.citations);
-  assert.match(citations, /at most 3 gaps/);
+  assert.match(citations, /give a search query to at most 3 gaps/);
   assert.match(citations, /language most likely to find good sources/);
 });
 
