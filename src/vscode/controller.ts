@@ -522,7 +522,8 @@ export class AnalysisController implements vscode.Disposable {
       this.refreshViews();
       void this.refreshRuns();
     }
-    await this.report(active, outcome, thrown);
+    // Not awaited: the notification waits for the person, the command is done.
+    void this.report(active, outcome, thrown);
   }
 
   private onGate(active: ActiveRunState, gate: Gate | null): void {

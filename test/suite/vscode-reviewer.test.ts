@@ -1,0 +1,104 @@
+/**
+ * The Reviewer port of the VS Code layer: gates reach the panel with an id, answers with another
+ * id are ignored, and a cancelled run resolves the waiting gate with "cancel".
+ */
+import * as assert from 'node:assert/strict';
+import type { Reviewer } from '../../src/core/ports';
+import type { WorkflowState } from '../../src/core/state';
+import type { Gate } from '../../src/vscode/protocol';
+import { PanelReviewer } from '../../src/vscode/reviewer';
+
+const state = {} as Readonly<WorkflowState>;
+
+function host() {
+  const shown: Array<Gate | null> = [];
+  return {
+    shown,
+    showGate: (gate: Gate | null) => shown.push(gate ? (JSON.parse(JSON.stringify(gate)) as Gate) : null),
+    defaultFolder: () => undefined,
+  };
+}
+
+async function tick(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+}
+
+describe('Panel reviewer', () => {
+  it('shows the source gate and returns the choice, never enabling unavailable web search', async () => {
+    const h = host();
+    const reviewer = new PanelReviewer(h);
+    const answer = (reviewer as Reviewer).chooseSources({ need: 'high', rationale: 'r', webSearchAvailable: false, language: 'en' }, state);
+    const gate = h.shown[0];
+    assert.equal(gate?.kind, 'sources');
+    assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId + 1000, webSearch: true }), false);
+    assert.equal(await reviewer.handle({ type: 'remove-briefing', gateId: gate!.gateId }), true);
+    assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId, webSearch: true }), true);
+    assert.deepEqual(await answer, { kind: 'choose', contextFiles: [], webSearch: false });
+    assert.equal(h.shown[h.shown.length - 1], null);
+    assert.equal(reviewer.gate, undefined);
+  });
+
+  it('maps clarification answers and treats all-empty answers as skip', async () => {
+    const h = host();
+    const reviewer = new PanelReviewer(h);
+    const questions = [
+      { id: 'q1', question: 'One?' },
+      { id: 'q2', question: 'Two?' },
+    ];
+    let answer = (reviewer as Reviewer).answerClarifications(questions, state);
+    let id = h.shown[h.shown.length - 1]!.gateId;
+    await reviewer.handle({ type: 'clarify-answer', gateId: id, answers: { q1: ' yes ', q2: '', zz: 'ignored' } });
+    assert.deepEqual(await answer, { kind: 'answer', answers: { q1: 'yes' } });
+
+    answer = (reviewer as Reviewer).answerClarifications(questions, state);
+    id = h.shown[h.shown.length - 1]!.gateId;
+    await reviewer.handle({ type: 'clarify-answer', gateId: id, answers: { q1: '  ' } });
+    assert.deepEqual(await answer, { kind: 'skip' });
+  });
+
+  it('returns proposal changes and outline decisions', async () => {
+    const h = host();
+    const reviewer = new PanelReviewer(h);
+    const proposal = {
+      synthesizer: 's',
+      template: 't',
+      analysts: ['a', 'b'],
+      webSearch: false,
+      model: 'm',
+      estimatedCostUsd: 0.1,
+      rationale: '',
+    };
+    const decision = (reviewer as Reviewer).reviewProposal(
+      { proposal, availableSynthesizers: [], availableTemplates: [], availableAnalysts: [], webSearchAvailable: false },
+      state,
+    );
+    const id = h.shown[h.shown.length - 1]!.gateId;
+    await reviewer.handle({ type: 'proposal-modify', gateId: id, changes: { analysts: ['a'], webSearch: true } });
+    assert.deepEqual(await decision, { kind: 'modify', changes: { analysts: ['a'] } });
+
+    const outline = (reviewer as Reviewer).reviewOutline({ current: '## A', revisions: [{ n: 1, text: '## A', author: 'model' }] }, state);
+    const oid = h.shown[h.shown.length - 1]!.gateId;
+    await reviewer.handle({ type: 'outline-approve', gateId: oid, editedText: '## A' });
+    assert.deepEqual(await outline, { kind: 'approve' });
+
+    const outline2 = (reviewer as Reviewer).reviewOutline({ current: '## A', revisions: [] }, state);
+    const oid2 = h.shown[h.shown.length - 1]!.gateId;
+    await reviewer.handle({ type: 'outline-approve', gateId: oid2, editedText: '## B' });
+    assert.deepEqual(await outline2, { kind: 'approve', editedText: '## B' });
+  });
+
+  it('resolves a waiting gate with cancel when the run is aborted', async () => {
+    const h = host();
+    const abort = new AbortController();
+    const reviewer = new PanelReviewer(h, abort.signal);
+    const failures = (reviewer as Reviewer).decideOnFailures({ failed: [{ id: 'a', errors: ['x'] }], succeeded: [], threshold: 1 }, state);
+    const proposalPending = failures.then(() => 'settled');
+    await tick();
+    abort.abort();
+    assert.deepEqual(await failures, { kind: 'abort' });
+    assert.equal(await proposalPending, 'settled');
+    // After the abort every new gate answers "cancel" at once.
+    const sources = await (reviewer as Reviewer).chooseSources({ need: 'low', rationale: '', webSearchAvailable: true, language: 'en' }, state);
+    assert.deepEqual(sources, { kind: 'cancel' });
+  });
+});
