@@ -13,7 +13,7 @@ import { CancelledError, errorMessage } from './errors';
 import { assertCanStart } from './gates';
 import { createState, nextStep, type StepName, type WorkflowState } from './state';
 import { defaultRunId } from './stateStore';
-import { runAnalysts } from './steps/analysts';
+import { resetInterrupted, runAnalysts } from './steps/analysts';
 import { runCitations } from './steps/citations';
 import { runClarify } from './steps/clarify';
 import { runFulltext } from './steps/fulltext';
@@ -111,7 +111,7 @@ export class Orchestrator {
       ctx.runLog.error({ step: s.step, message: errorMessage(err) });
     }
     s.awaiting = null;
-    for (const a of Object.values(s.analysts)) if (a.status === 'running') a.status = 'pending';
+    for (const a of Object.values(s.analysts)) resetInterrupted(a);
     try {
       await ctx.checkpoint();
     } catch (saveErr) {

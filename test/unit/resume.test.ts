@@ -158,6 +158,28 @@ describe('kill and resume', () => {
     assert.equal(before + h2.model.calls.length, second.state.calls.length);
   });
 
+  it('reuses an analyst answer that finished just before the kill, even though the analyst was still marked running', async () => {
+    const h = harness();
+    const { state } = await new Orchestrator(h.deps).start(PROBLEM);
+    // Rewind to the analyst step as a kill right after the market call was recorded would leave it.
+    const rewound: WorkflowState = JSON.parse(JSON.stringify(state));
+    rewound.step = 'analysts';
+    rewound.status = 'running';
+    rewound.history = rewound.history.filter((e) => !['analysts', 'integrate', 'outline', 'citations', 'fulltext'].includes(e.step));
+    rewound.analysts.market = { id: 'market', status: 'running', attempts: 1, errors: [] };
+    rewound.integration = null;
+    rewound.outline = [];
+    rewound.outlineApproved = false;
+    rewound.citationMap = [];
+    rewound.finalDocument = null;
+    await h.store.save(rewound);
+    const h2 = harness({ store: h.store });
+    const outcome = await new Orchestrator(h2.deps).resume(state.id);
+    assert.equal(outcome.state.status, 'done');
+    assert.equal(outcome.state.analysts.market.status, 'done');
+    assert.deepEqual(h2.model.calls, [], 'every answer was reused');
+  });
+
   it('falls back to the backup when the state file is corrupted, with a clear message', async () => {
     const h = harness({ reviewer: new ScriptedReviewer({ proposal: [{ kind: 'cancel' }] }) });
     const { state } = await new Orchestrator(h.deps).start(PROBLEM);

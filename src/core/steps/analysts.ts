@@ -89,7 +89,7 @@ async function runOne(
       stopReason = call.stopReason;
     } catch (err) {
       if (err instanceof CancelledError) {
-        run.status = 'pending';
+        resetInterrupted(run);
         throw err;
       }
       const reason = `Attempt ${attempt}: the model call failed: ${errorMessage(err)}`;
@@ -137,14 +137,22 @@ async function runOne(
   await ctx.checkpoint();
 }
 
+/** An analyst interrupted mid-attempt goes back to pending, to redo (or reuse) that attempt. */
+export function resetInterrupted(run: AnalystRun): void {
+  if (run.status !== 'running') return;
+  run.status = 'pending';
+  run.attempts = Math.max(0, run.attempts - 1);
+}
+
 export async function runAnalysts(ctx: RunContext): Promise<void> {
   const s = ctx.state;
   const proposal = s.proposal!;
   for (const id of proposal.analysts) {
     if (!s.analysts[id]) s.analysts[id] = { id, status: 'pending', attempts: 0, errors: [] };
   }
-  // A run killed mid-call left analysts marked running: they run again (finished calls are reused).
-  for (const r of Object.values(s.analysts)) if (r.status === 'running') r.status = 'pending';
+  // A run killed mid-call left analysts marked running: they run again from the interrupted
+  // attempt, whose answer is reused if it had finished.
+  for (const r of Object.values(s.analysts)) resetInterrupted(r);
   await ctx.checkpoint();
 
   for (;;) {
