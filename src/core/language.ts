@@ -159,7 +159,8 @@ function looksLikeCode(line: string): boolean {
   if (/^(?:import|export|const|let|var|function|def|class|return|if|for|while|public|private|#include|SELECT|FROM)\b.*[;:{(=]/.test(trimmed)) {
     return true;
   }
-  return /[;{]\s*$/.test(trimmed);
+  // A statement or block opener; prose list items may end with ";" too, so ask for code syntax.
+  return /[;{]\s*$/.test(trimmed) && /[=(){}]/.test(trimmed);
 }
 
 /** Lowercased words, without identifiers (camelCase, snake_case, digits) and with elisions split. */

@@ -89,6 +89,10 @@ const SAMPLES: Array<[string, string]> = [
     'en',
     'const x = await fetch(url);\nif (!x.ok) { throw new Error(x.statusText); }\nThe question is simple: should we build this integration ourselves or use a vendor?',
   ],
+  [
+    'it',
+    'Obiettivi del progetto:\n- ridurre i costi di distribuzione;\n- migliorare il servizio ai clienti;\n- decidere entro marzo se aprire il nuovo magazzino.',
+  ],
   // Hard cases: very short, or dominated by English loanwords
   ['it', 'Riduzione dei costi di magazzino'],
   ['en', 'Cost reduction in the warehouse'],
