@@ -96,21 +96,33 @@ export class Workbench {
    */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      await this.page.keyboard.press('F1');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        break;
-      } catch (error) {
-        if (attempt === 2) throw error;
-      }
-    }
-    await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: title }) })
       .first();
-    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // Right after a start or a reload the palette may not know the extension's commands yet:
+    // close it and ask again until the entry shows up.
+    const until = Date.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      if (!(await input.isVisible().catch(() => false))) {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+        if (!(await input.isVisible().catch(() => false))) {
+          if (Date.now() > until) throw new Error('The command palette does not open');
+          continue;
+        }
+      }
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3_000 });
+        break;
+      } catch (error) {
+        if (Date.now() > until) throw error;
+        await this.page.keyboard.press('Escape');
+        await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+        await this.page.waitForTimeout(500);
+      }
+    }
     // Enter runs the focused (first) entry; make sure it is the one asked for.
     const focused = this.page.locator('.quick-input-list .monaco-list-row.focused .label-name');
     const label = (await focused.textContent({ timeout: UI_TIMEOUT_MS })) ?? '';
@@ -119,7 +131,15 @@ export class Workbench {
     } else {
       await this.page.keyboard.press('Enter');
     }
-    await input.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    // The palette closes, or the command opens its own quick input right away.
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const visible = await input.isVisible().catch(() => false);
+      const value = visible ? await input.inputValue().catch(() => '') : '';
+      if (!visible || !value.startsWith('>')) return;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`The command palette did not run "${title}"`);
   }
 
   /** The labels the palette offers for a query (used to check contributed commands). */
@@ -305,6 +325,12 @@ export class Workbench {
       .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
       .first();
     await toast.getByRole('button', { name: buttonName, exact: true }).click();
+  }
+
+  /** Closes every editor (no file is left unsaved by the tests). */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+    await this.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
   }
 
   /** Closes every notification. */

@@ -43,11 +43,15 @@ export interface AnswerOptions {
   webSearch?: boolean;
   /** Stop (without answering) when this gate shows up. */
   stopAt?: GateName;
+  /** Stop right after answering this gate. */
+  stopAfter?: GateName;
   /** Give up after this long (default 4 minutes). */
   timeoutMs?: number;
 }
 
-export type AnswerOutcome = { ended: 'complete' | 'cancelled' | 'failed'; message: string } | { ended: 'stopped'; gate: GateName };
+export type AnswerOutcome =
+  | { ended: 'complete' | 'cancelled' | 'failed'; message: string }
+  | { ended: 'stopped'; gate: GateName };
 
 /**
  * Answers every checkpoint (Continue, Skip, Approve, Approve outline) until the run ends or
@@ -79,6 +83,7 @@ export async function answerGates(wb: Workbench, options: AnswerOptions = {}, se
       // The gate is answered when the panel stops showing it.
       const until = Date.now() + 30_000;
       while (Date.now() < until && (await currentGate(wb)) === gate) await wb.page.waitForTimeout(150);
+      if (gate === options.stopAfter) return { ended: 'stopped', gate };
       continue;
     }
     await wb.page.waitForTimeout(250);
