@@ -10,12 +10,24 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // `import { z }` pulls every zod locale into the bundle; the namespace import lets esbuild drop them.
+      'no-restricted-imports': ['error', { paths: [{ name: 'zod', importNames: ['z', 'default'], message: "Use `import * as z from 'zod'` (keeps the bundle small)." }] }],
     },
   },
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['vscode', '@anthropic-ai/sdk', 'exa-js'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'vscode',
+            '@anthropic-ai/sdk',
+            'exa-js',
+            { name: 'zod', importNames: ['z', 'default'], message: "Use `import * as z from 'zod'` (keeps the bundle small)." },
+          ],
+        },
+      ],
     },
   },
   {

@@ -26,7 +26,7 @@
  * ```
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Text, accepting numbers, booleans and dates written where text was expected. */
 const Text = z.preprocess((v) => {

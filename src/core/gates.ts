@@ -5,7 +5,7 @@
  * kept (analyst outputs, citation map, full text, final frontmatter). Must not: call models,
  * ask the person or write anything.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GateError } from './errors';
 import { formatZodError, parseFrontmatter } from './markdown';
 import { AnalystFrontmatter, STEPS, type Source, type StepName, type WorkflowState } from './state';

@@ -5,7 +5,7 @@
  * model or shown to the person. Must not: decide whether the data is acceptable (gates.ts does).
  */
 import { parseDocument, stringify } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export interface FrontmatterResult {
   data: Record<string, unknown>;

@@ -5,7 +5,7 @@
  * rules for creating and upgrading it. Must not: perform I/O (see stateStore.ts) or
  * decide what happens next (see workflow.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const STATE_VERSION = 1;
 

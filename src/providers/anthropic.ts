@@ -9,7 +9,10 @@
  * timeouts) are the SDK's own, governed by `maxRetries`.
  * Must not: log or put the API key in any message; know anything about the workflow.
  */
-import Anthropic, { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { BaseAnthropic, type ClientOptions } from '@anthropic-ai/sdk/client';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
+import { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError, ConfigurationError } from '../core/errors';
 import type { LanguageModel, Log, ModelCallOptions, ModelRequest, ModelResponse } from '../core/ports';
 import { backoffDelay, sleep as defaultSleep, type Sleep } from './retry';
@@ -58,8 +61,21 @@ type Failure =
   /** Failed after the response had begun; the SDK does not retry these. */
   | { kind: 'mid-stream'; error: Error; reason: string };
 
+/**
+ * The SDK's client with only the Messages resource. The full `Anthropic` client registers every
+ * resource (beta, admin, files, models, tools), which would more than double the bundle; the
+ * base client keeps the SDK's own retries, timeouts, headers and error classes.
+ */
+class MessagesClient extends BaseAnthropic {
+  readonly messages: Messages;
+  constructor(options: ClientOptions) {
+    super(options);
+    this.messages = new Messages(this);
+  }
+}
+
 export class AnthropicModel implements LanguageModel {
-  private readonly client: Anthropic;
+  private readonly client: MessagesClient;
   private readonly apiKey: string;
   private readonly midStreamRetries: number;
   private readonly backoffMs: number;
@@ -94,7 +110,7 @@ export class AnthropicModel implements LanguageModel {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     const log = options.log;
-    this.client = new Anthropic({
+    this.client = new MessagesClient({
       apiKey,
       baseURL: options.baseURL,
       maxRetries: options.maxRetries ?? 2,

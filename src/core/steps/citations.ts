@@ -4,7 +4,7 @@
  * at most `maxSearchesPerAnalysis` searches per analysis, cached by query within the run).
  * Gate: every cited id is in the registry, and the map is not empty for factual content.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunContext } from '../context';
 import { CancelledError, errorMessage, GateError } from '../errors';
 import { currentOutline, outputLanguageName, sharedPrefix, sourceRegistryText } from '../format';

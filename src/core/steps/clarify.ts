@@ -3,7 +3,7 @@
  * questions, the person answers (or skips), and the synthesizers are scored again with the
  * answers. When the scores are clear, the step passes without a call.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
 import { errorMessage } from '../errors';
 import { outputLanguageName, sharedPrefix } from '../format';

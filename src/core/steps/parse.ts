@@ -3,7 +3,7 @@
  * fallback when the answer is invalid), document template, title, whether the content is
  * factual, and the run's output folder.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunContext } from '../context';
 import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName } from '../format';
 import { keywordScores } from '../keywords';

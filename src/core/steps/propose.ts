@@ -3,7 +3,7 @@
  * The person approves, modifies (a typed change, applied and shown again) or cancels; nothing
  * runs before approval.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
 import { estimateRunCost, estimateTokens } from '../cost';
 import { errorMessage } from '../errors';

@@ -5,7 +5,7 @@
  * nothing chosen is lost.
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { briefingSources, briefingToContextText, parseBriefing } from '../briefing';
 import { CancelledByPerson, type RunContext } from '../context';
 import { errorMessage } from '../errors';
