@@ -435,3 +435,23 @@ test('a synthesizer whose templates are all unknown is dropped with a problem', 
   assert.ok(messages.some((m) => /unknown templates: nope/.test(m)));
   assert.ok(messages.some((m) => /is not used/.test(m)));
 });
+
+test('precedence: bundled < settings folders (in order) < workspace; CRLF and BOM files load', async () => {
+  const ws = await tempDir();
+  const first = await tempDir();
+  const second = await tempDir();
+  const analyst = (name: string) => `---\nname: ${name}\ndescription: D.\nfocus: F.\nrequired_fields: []\n---\nMethod of ${name}.\n`;
+  await write(first, 'analysts/risk.md', analyst('Risk (first folder)'));
+  await write(first, 'analysts/legal.md', analyst('Legal (first folder)'));
+  await write(second, 'analysts/legal.md', analyst('Legal (second folder)').replace(/\n/g, '\r\n'));
+  await write(ws, '.claude/agents/risk.md', '\uFEFF---\r\nname: Risk (workspace)\r\ndescription: Our risk review.\r\n---\r\nOur method.\r\n');
+  const lib = await loadPromptLibrary({ bundledDir: BUNDLED, workspaceFolders: [ws], extraFolders: [first, second] });
+  assert.deepEqual(lib.problems, []);
+  const risk = lib.analysts.find((a) => a.id === 'risk')!;
+  assert.equal(risk.name, 'Risk (workspace)');
+  assert.equal(risk.method, 'Our method.');
+  assert.deepEqual(risk.requiredFields, []);
+  const legal = lib.analysts.find((a) => a.id === 'legal')!;
+  assert.equal(legal.name, 'Legal (second folder)');
+  assert.equal(legal.method, 'Method of Legal (second folder).');
+});
