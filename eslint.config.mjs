@@ -11,7 +11,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       // `import { z }` pulls every zod locale into the bundle; the namespace import lets esbuild drop them.
-      'no-restricted-imports': ['error', { paths: [{ name: 'zod', importNames: ['z', 'default'], message: "Use `import * as z from 'zod'` (keeps the bundle small)." }] }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > :matches(ImportSpecifier, ImportDefaultSpecifier)",
+          message: "Use `import * as z from 'zod'` (keeps the bundle small).",
+        },
+      ],
     },
   },
   {
@@ -24,7 +30,6 @@ export default tseslint.config(
             'vscode',
             '@anthropic-ai/sdk',
             'exa-js',
-            { name: 'zod', importNames: ['z', 'default'], message: "Use `import * as z from 'zod'` (keeps the bundle small)." },
           ],
         },
       ],
