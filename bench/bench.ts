@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: the real orchestrator with the real SDKs against the fake Anthropic and Exa
+ * servers, which answer with a seeded latency model (time to first token, tokens per second,
+ * jitter). Prints a table; with `--json`, the last line of stdout is one JSON object with every
+ * figure and whether each target was met. `--no-activation` skips the code-server measurement.
+ *
+ * Every figure is measured in this run; see README.md ("Benchmark") for what each one means.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startFakes, bundledLibrary, REPO_ROOT } from '../test/helpers/fakeRun';
+import { measureActivation, type ActivationMeasurement } from './activation';
+import { ratio, round, verdict, type Target, type Verdict } from './metrics';
+import { fullRun, isolatedAnalystStep, killAndResume, prepareAtProposal } from './scenarios';
+import { ANALYST_OUTPUT_TOKENS, benchResponder, CONTEXT_TOKENS, MODEL_LATENCY, SEARCH_LATENCY, SEED } from './setup';
+
+const TARGETS: Record<string, Target> = {
+  criticalPathRatio: { op: '<=', limit: 1.03 },
+  parallelSpeedup: { op: '>=', limit: 5 },
+  cacheCostRatio: { op: '<=', limit: 0.32 },
+  // One time to first token, at the top of its jitter range.
+  cacheWallClockCostMs: { op: '<=', limit: MODEL_LATENCY.ttftMs * (1 + MODEL_LATENCY.jitter) },
+  bundleBytes: { op: '<=', limit: 700 * 1024 },
+  activationMs: { op: '<=', limit: 50 },
+  stepOverheadMs: { op: '<=', limit: 5 },
+};
+
+function log(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function table(rows: Array<Array<string | number>>, header: string[]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)}`);
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const json = args.has('--json');
+  const withActivation = !args.has('--no-activation');
+  const benchStarted = Date.now();
+  const phase = (name: string) => log(`… ${name} (${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
+
+  const library = await bundledLibrary();
+  const fakes = await startFakes({
+    anthropic: { responder: benchResponder, latency: MODEL_LATENCY },
+    exa: { latency: SEARCH_LATENCY },
+  });
+  let full, cached, uncached, sequential, resume;
+  try {
+    phase('full run');
+    full = await fullRun(fakes, library);
+    phase('run stopped at the proposal gate');
+    const prepared = await prepareAtProposal(fakes, library);
+    phase('analyst step, caching on, six in parallel');
+    cached = await isolatedAnalystStep(fakes, library, prepared, { promptCaching: true, maxParallelAnalysts: 6 });
+    phase('analyst step, caching off, six in parallel');
+    uncached = await isolatedAnalystStep(fakes, library, prepared, { promptCaching: false, maxParallelAnalysts: 6 });
+    phase('analyst step, caching on, one at a time');
+    sequential = await isolatedAnalystStep(fakes, library, prepared, { promptCaching: true, maxParallelAnalysts: 1 });
+    phase('kill (SIGKILL) in the analyst step and resume');
+    resume = await killAndResume(fakes, library);
+  } finally {
+    await fakes.close();
+  }
+
+  const bundlePath = path.join(REPO_ROOT, 'dist', 'extension.js');
+  const bundleBytes = existsSync(bundlePath) ? statSync(bundlePath).size : null;
+  const bundleIsProduction = bundleBytes !== null && !/\/\/# sourceMappingURL=/.test(readFileSync(bundlePath, 'utf8').slice(-300));
+
+  let activation: ActivationMeasurement = {
+    activationMs: null,
+    activateCallMs: null,
+    note: 'skipped (--no-activation)',
+    elapsedMs: 0,
+  };
+  if (withActivation) {
+    phase('activation in code-server');
+    activation = await measureActivation();
+  }
+
+  const criticalPathRatio = ratio(full.wallMs, full.latencySumMs);
+  const parallelSpeedup = ratio(sequential.wallMs, cached.wallMs);
+  const cacheCostRatio = ratio(cached.inputCostUsd, uncached.inputCostUsd);
+  const cacheCostRatioInRun = ratio(full.analystInputCostUsd, uncached.inputCostUsd);
+  const cacheCostRatioInRunWithProposal = ratio(full.analystInputCostUsd + full.proposalInputCostUsd, uncached.inputCostUsd + full.proposalInputCostUsd);
+  const cacheWallClockCostMs = cached.wallMs - uncached.wallMs;
+  const stepOverheadMs = full.medianStepOverheadMs;
+
+  const figures: Record<string, number | null> = {
+    criticalPathRatio: round(criticalPathRatio),
+    parallelSpeedup: round(parallelSpeedup, 2),
+    cacheCostRatio: round(cacheCostRatio),
+    cacheWallClockCostMs: round(cacheWallClockCostMs, 1),
+    bundleBytes,
+    activationMs: round(activation.activationMs, 2),
+    stepOverheadMs: round(stepOverheadMs, 2),
+  };
+  const targets: Record<string, { target: string; result: Verdict }> = {};
+  for (const [name, t] of Object.entries(TARGETS)) targets[name] = { target: `${t.op} ${t.limit}`, result: verdict(figures[name], t) };
+  const resumeVerdict: Verdict = resume.rebilledCalls <= resume.inFlightAtKill ? 'met' : 'missed';
+  targets.resumeRebilledCalls = { target: `<= inFlightAtKill (${resume.inFlightAtKill})`, result: resumeVerdict };
+
+  // ------------------------------------------------------------------------------------------
+  log();
+  log('Latency model');
+  log(
+    `  model: time to first token ${MODEL_LATENCY.ttftMs} ms, ${MODEL_LATENCY.tokensPerSecond} tokens/s, jitter ±${MODEL_LATENCY.jitter * 100}%; ` +
+      `search: ${SEARCH_LATENCY.ms} ms ±${SEARCH_LATENCY.jitter * 100}%; seed ${SEED}`,
+  );
+  log(`  analyst answers padded to ${ANALYST_OUTPUT_TOKENS} output tokens; context documents ~${CONTEXT_TOKENS} tokens`);
+  log();
+  log(`Full run: ${ms(full.wallMs)} ms wall-clock, ${full.modelCalls} model calls, ${full.searches} search(es), $${full.totalCostUsd.toFixed(4)}`);
+  log(
+    table(
+      full.steps.map((r) => [r.step, ms(r.wallMs), ms(r.latencyMs), ms(r.waitMs), ms(r.overheadMs), `${ms(r.saveMs)} (${r.saves})`, r.modelCalls, r.searches]),
+      ['step', 'wall ms', 'latency ms', 'waited ms', 'overhead ms', 'saves ms (n)', 'calls', 'searches'],
+    ),
+  );
+  log(
+    `  sum of critical-path latencies ${ms(full.latencySumMs)} ms; outside steps ${ms(full.outsideStepsMs)} ms; ` +
+      `client wait beyond server latency ${ms(full.clientOverServerMs)} ms`,
+  );
+  log();
+  log('Analyst step in isolation (cold cache, six analysts)');
+  log(
+    table(
+      [
+        ['caching on, 6 in parallel', cached],
+        ['caching off, 6 in parallel', uncached],
+        ['caching on, 1 at a time', sequential],
+      ].map(([label, r]) => {
+        const x = r as typeof cached;
+        return [label as string, ms(x.wallMs), ms(x.latencyMs), `$${x.inputCostUsd.toFixed(5)}`, x.inputTokens, x.cacheWriteTokens, x.cacheReadTokens, ms(x.firstTtftMs)];
+      }),
+      ['run', 'wall ms', 'latency ms', 'input cost', 'input tok', 'cache write', 'cache read', 'first TTFT'],
+    ),
+  );
+  log(
+    `  in the full run the proposal had already written the prefix (warm: ${full.analystPrefixWarm}): analyst input cost ` +
+      `$${full.analystInputCostUsd.toFixed(5)}, ratio ${ms(cacheCostRatioInRun === null ? null : cacheCostRatioInRun * 1000)}‰ of uncached; ` +
+      `with the proposal's own input cost added to both sides ${round(cacheCostRatioInRunWithProposal)}`,
+  );
+  log();
+  log(
+    `Kill and resume: killed after ${resume.killedAfterMs} ms with ${resume.sentAtKill} calls sent, ${resume.savedAtKill} saved ` +
+      `(${resume.analystsDoneAtKill} analysts done), ${resume.inFlightAtKill} in flight (${resume.respondingAtKill} still streaming); ` +
+      `after resume ${resume.callsAfterResume} calls, ${resume.rebilledCalls} made again; resumed run ${resume.resumedStatus}`,
+  );
+  log(`Bundle: ${bundleBytes ?? 'missing'} bytes${bundleIsProduction ? '' : ' (not a production build: run `npm run build:prod`)'}`);
+  log(
+    `Activation: ${activation.activationMs === null ? 'n/a' : `${activation.activationMs.toFixed(2)} ms inside activate()`}` +
+      `${activation.activateCallMs !== null ? `, ${activation.activateCallMs.toFixed(1)} ms for extension.activate() from the host` : ''}` +
+      `${activation.note ? ` — ${activation.note}` : ''}`,
+  );
+  log();
+  log(
+    table(
+      [
+        ...Object.entries(TARGETS).map(([name, t]) => [name, figures[name] === null ? 'n/a' : String(figures[name]), `${t.op} ${t.limit}`, targets[name].result]),
+        ['resumeRebilledCalls', String(resume.rebilledCalls), targets.resumeRebilledCalls.target, resumeVerdict],
+      ],
+      ['figure', 'value', 'target', 'result'],
+    ),
+  );
+  log(`Bench time: ${((Date.now() - benchStarted) / 1000).toFixed(1)} s`);
+
+  if (json) {
+    const out = {
+      ...figures,
+      cacheCostRatioInRun: round(cacheCostRatioInRun),
+      cacheCostRatioIsolatedBasis: 'analyst step resumed with an empty prompt cache (the leading analyst writes, the others read)',
+      resumeRebilledCalls: resume.rebilledCalls,
+      inFlightAtKill: resume.inFlightAtKill,
+      respondingAtKill: resume.respondingAtKill,
+      activationNote: activation.note ?? null,
+      latencyModel: { model: MODEL_LATENCY, search: SEARCH_LATENCY, analystOutputTokens: ANALYST_OUTPUT_TOKENS, contextTokens: CONTEXT_TOKENS },
+      seed: SEED,
+      calls: { model: full.modelCalls, search: full.searches },
+      totalCostUsd: round(full.totalCostUsd, 5),
+      fullRun: {
+        wallMs: round(full.wallMs, 1),
+        latencySumMs: round(full.latencySumMs, 1),
+        outsideStepsMs: round(full.outsideStepsMs, 1),
+        steps: full.steps.map((r) => ({
+          step: r.step,
+          wallMs: round(r.wallMs, 1),
+          latencyMs: round(r.latencyMs, 1),
+          waitMs: round(r.waitMs, 1),
+          overheadMs: round(r.overheadMs, 1),
+          saveMs: round(r.saveMs, 1),
+          saves: r.saves,
+        })),
+      },
+      analystStep: {
+        cached: { wallMs: round(cached.wallMs, 1), inputCostUsd: round(cached.inputCostUsd, 6), firstTtftMs: cached.firstTtftMs },
+        uncached: { wallMs: round(uncached.wallMs, 1), inputCostUsd: round(uncached.inputCostUsd, 6) },
+        sequential: { wallMs: round(sequential.wallMs, 1), inputCostUsd: round(sequential.inputCostUsd, 6) },
+        inRun: { inputCostUsd: round(full.analystInputCostUsd, 6), prefixWarm: full.analystPrefixWarm },
+      },
+      resume,
+      bundleIsProduction,
+      benchSeconds: round((Date.now() - benchStarted) / 1000, 1),
+      targets,
+    };
+    log(JSON.stringify(out));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exitCode = 1;
+});

@@ -1,0 +1,350 @@
+/**
+ * The benchmark's scenarios, each a real orchestrator run with the real SDKs against the fake
+ * APIs and their latency model: a full run (critical path, step overhead), the analyst step in
+ * isolation (prompt caching on and off, parallel and one at a time) and a run killed in its
+ * analyst step and resumed (in a child process, killed with SIGKILL).
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_PRICES, inputCost, runCost } from '../src/core/cost';
+import type { PromptLibrary } from '../src/core/library';
+import { Orchestrator } from '../src/core/orchestrator';
+import type { StateStore } from '../src/core/ports';
+import type { OrchestratorSettings } from '../src/core/settings';
+import type { StepName, WorkflowState } from '../src/core/state';
+import { FileStateStore } from '../src/core/stateStore';
+import type { startFakes } from '../test/helpers/fakeRun';
+import type { RecordedAnthropicRequest } from '../test/fakes/anthropicServer';
+import { busyMs, criticalPathMs, median, stepAt, type Interval } from './metrics';
+import type { ChildConfig } from './resumeChild';
+import { benchDeps, InstantReviewer, now, PROBLEM, SIX_ANALYSTS, StepClock, TimedModel, TimedSearch } from './setup';
+
+export type Fakes = Awaited<ReturnType<typeof startFakes>>;
+
+function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function resetFakes(fakes: Fakes): void {
+  fakes.anthropic.clearCache();
+  fakes.anthropic.clearRequests();
+  fakes.exa.clearRequests();
+}
+
+/** Wraps the store: records how long each save took, by the step running at the time. */
+class TimedStore implements StateStore {
+  readonly saves: Array<{ step: StepName | null } & Interval> = [];
+  constructor(
+    private readonly inner: StateStore,
+    private readonly clock: StepClock,
+  ) {}
+  async save(state: WorkflowState): Promise<void> {
+    const entry = { step: this.clock.current, start: now(), end: 0 };
+    try {
+      await this.inner.save(state);
+    } finally {
+      entry.end = now();
+      this.saves.push(entry);
+    }
+  }
+  load(id: string) {
+    return this.inner.load(id);
+  }
+  list() {
+    return this.inner.list();
+  }
+  appendRunLog(id: string, markdown: string) {
+    return this.inner.appendRunLog(id, markdown);
+  }
+  readRunLog(id: string) {
+    return this.inner.readRunLog(id);
+  }
+}
+
+function serverInterval(r: { receivedAt: number; finishedAt?: number }): Interval | null {
+  return r.finishedAt === undefined ? null : { start: r.receivedAt, end: r.finishedAt };
+}
+
+export interface StepRow {
+  step: StepName;
+  /** From `step-start` to `step-end`. */
+  wallMs: number;
+  /** Model and search latency on the step's critical path, from the fake servers' records. */
+  latencyMs: number;
+  /** Time the orchestrator waited on the model and search ports (union of the calls). */
+  waitMs: number;
+  /** wallMs - waitMs: the orchestrator's own time. */
+  overheadMs: number;
+  /** Time spent in state saves during the step (part of the overhead). */
+  saveMs: number;
+  saves: number;
+  modelCalls: number;
+  searches: number;
+}
+
+export interface FullRunResult {
+  wallMs: number;
+  steps: StepRow[];
+  latencySumMs: number;
+  /** Time outside every step: before the first step-start and after the last step-end. */
+  outsideStepsMs: number;
+  /** Client wait minus server latency, summed over steps: SDK and HTTP time around the calls. */
+  clientOverServerMs: number;
+  modelCalls: number;
+  searches: number;
+  totalCostUsd: number;
+  /** Billed input cost of the analyst step in this run (the proposal already warmed the prefix). */
+  analystInputCostUsd: number;
+  analystCacheReadTokens: number;
+  analystCacheWriteTokens: number;
+  /** Whether the analyst step's first request already found the prefix in the cache. */
+  analystPrefixWarm: boolean;
+  proposalCacheWriteTokens: number;
+  proposalInputCostUsd: number;
+  medianStepOverheadMs: number | null;
+}
+
+/** A whole run, start to done, the reviewer answering at once. */
+export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<FullRunResult> {
+  resetFakes(fakes);
+  const clock = new StepClock();
+  const model = new TimedModel(fakes.model);
+  const search = new TimedSearch(fakes.search, clock);
+  const store = new TimedStore(new FileStateStore(tempDir('sa-bench-full-')), clock);
+  const deps = benchDeps({ model, search, store, library, onEvent: clock.onEvent });
+  const started = now();
+  const outcome = await new Orchestrator(deps).start(PROBLEM);
+  const ended = now();
+  const s = outcome.state;
+  if (s.status !== 'done') throw new Error(`The full run did not finish: ${s.status} ${outcome.error?.message ?? ''}`);
+
+  const windows = clock.windows.filter((w) => Number.isFinite(w.end));
+  const steps: StepRow[] = windows.map((w) => {
+    const server = [
+      ...fakes.anthropic.requests.filter((r) => r.task?.step === w.step).map(serverInterval),
+      ...fakes.exa.requests.filter((r) => stepAt(r.receivedAt, windows) === w.step).map(serverInterval),
+    ].filter((i): i is Interval => i !== null);
+    const client = [...model.calls, ...search.calls].filter((c) => c.step === w.step);
+    const saves = store.saves.filter((x) => x.step === w.step);
+    const wallMs = w.end - w.start;
+    const waitMs = busyMs(client);
+    return {
+      step: w.step,
+      wallMs,
+      latencyMs: criticalPathMs(server),
+      waitMs,
+      overheadMs: wallMs - waitMs,
+      saveMs: saves.reduce((n, x) => n + (x.end - x.start), 0),
+      saves: saves.length,
+      modelCalls: model.calls.filter((c) => c.step === w.step).length,
+      searches: search.calls.filter((c) => c.step === w.step).length,
+    };
+  });
+  const latencySumMs = steps.reduce((n, r) => n + r.latencyMs, 0);
+  const analystCalls = s.calls.filter((c) => c.step === 'analysts');
+  const proposalCalls = s.calls.filter((c) => c.step === 'propose');
+  const firstAnalyst = fakes.anthropic.requests
+    .filter((r) => r.task?.step === 'analysts')
+    .sort((a, b) => a.receivedAt - b.receivedAt)[0];
+  return {
+    wallMs: ended - started,
+    steps,
+    latencySumMs,
+    outsideStepsMs: windows.length ? windows[0].start - started + (ended - windows[windows.length - 1].end) : ended - started,
+    clientOverServerMs: steps.reduce((n, r) => n + (r.waitMs - r.latencyMs), 0),
+    modelCalls: model.calls.length,
+    searches: search.calls.length,
+    totalCostUsd: runCost(s),
+    analystInputCostUsd: analystCalls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
+    analystCacheReadTokens: analystCalls.reduce((n, c) => n + c.usage.cacheReadInputTokens, 0),
+    analystCacheWriteTokens: analystCalls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),
+    analystPrefixWarm: (firstAnalyst?.cache?.readTokens ?? 0) > 0,
+    proposalCacheWriteTokens: proposalCalls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),
+    proposalInputCostUsd: proposalCalls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
+    medianStepOverheadMs: median(steps.map((r) => r.overheadMs)),
+  };
+}
+
+export interface PreparedRun {
+  dir: string;
+  id: string;
+}
+
+/**
+ * A run stopped at the proposal gate, six analysts chosen, saved on disk: the starting point
+ * of every isolated analyst-step measurement (each one resumes a copy of it).
+ */
+export async function prepareAtProposal(fakes: Fakes, library: PromptLibrary): Promise<PreparedRun> {
+  resetFakes(fakes);
+  const dir = tempDir('sa-bench-prep-');
+  const controller = new AbortController();
+  const deps = benchDeps({
+    model: fakes.model,
+    search: fakes.search,
+    store: new FileStateStore(dir),
+    library,
+    reviewer: new InstantReviewer(() => controller.abort()),
+  });
+  const outcome = await new Orchestrator(deps).start(PROBLEM, { signal: controller.signal });
+  const s = outcome.state;
+  if (s.status !== 'cancelled' || s.step !== 'propose' || s.proposal?.analysts.length !== SIX_ANALYSTS.length) {
+    throw new Error(`The run could not be stopped at the proposal gate: ${s.status} at ${s.step}`);
+  }
+  return { dir, id: s.id };
+}
+
+export interface AnalystStepResult {
+  settings: Pick<OrchestratorSettings, 'promptCaching' | 'maxParallelAnalysts'>;
+  wallMs: number;
+  calls: number;
+  inputCostUsd: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Time to first token of the first analyst request (the leader, when caching is on). */
+  firstTtftMs: number | null;
+  /** The step's model latency on its critical path (slowest of the parallel calls). */
+  latencyMs: number;
+}
+
+/**
+ * The analyst step alone, resumed from the prepared run with an empty prompt cache and a fresh
+ * process state (nothing known to be warm), stopped as soon as the step ends.
+ */
+export async function isolatedAnalystStep(
+  fakes: Fakes,
+  library: PromptLibrary,
+  prepared: PreparedRun,
+  settings: AnalystStepResult['settings'],
+): Promise<AnalystStepResult> {
+  resetFakes(fakes);
+  const dir = tempDir('sa-bench-analysts-');
+  cpSync(prepared.dir, dir, { recursive: true });
+  const controller = new AbortController();
+  const clock = new StepClock((event) => {
+    if (event.type === 'step-end' && event.step === 'analysts') controller.abort();
+  });
+  const deps = benchDeps({ model: fakes.model, search: fakes.search, store: new FileStateStore(dir), library, settings, onEvent: clock.onEvent });
+  const outcome = await new Orchestrator(deps).resume(prepared.id, { signal: controller.signal });
+  const s = outcome.state;
+  const window = clock.windows.find((w) => w.step === 'analysts' && Number.isFinite(w.end));
+  const done = Object.values(s.analysts).filter((a) => a.status === 'done').length;
+  if (!window || done !== SIX_ANALYSTS.length) {
+    throw new Error(`The analyst step did not complete (${done} analyst(s) done, ${s.status}): ${outcome.error?.message ?? ''}`);
+  }
+  const calls = s.calls.filter((c) => c.step === 'analysts');
+  const requests: RecordedAnthropicRequest[] = fakes.anthropic.requests
+    .filter((r) => r.task?.step === 'analysts')
+    .sort((a, b) => a.receivedAt - b.receivedAt);
+  const first = requests[0];
+  return {
+    settings,
+    wallMs: window.end - window.start,
+    calls: calls.length,
+    inputCostUsd: calls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
+    inputTokens: calls.reduce((n, c) => n + c.usage.inputTokens, 0),
+    cacheReadTokens: calls.reduce((n, c) => n + c.usage.cacheReadInputTokens, 0),
+    cacheWriteTokens: calls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),
+    firstTtftMs: first?.firstTokenAt !== undefined ? first.firstTokenAt - first.receivedAt : null,
+    latencyMs: criticalPathMs(requests.map(serverInterval).filter((i): i is Interval => i !== null)),
+  };
+}
+
+export interface ResumeResult {
+  /** Model requests the run had sent before the kill. */
+  sentAtKill: number;
+  /** Model calls whose answers were on disk (in the saved state) at the kill. */
+  savedAtKill: number;
+  /** Calls started whose answers had not reached the disk: the ones a resume may make again. */
+  inFlightAtKill: number;
+  /** Of those, the ones whose response was still streaming at the fake server at the kill. */
+  respondingAtKill: number;
+  /** Requests after the resume for a task already requested before the kill. */
+  rebilledCalls: number;
+  /** Requests after the resume, in all. */
+  callsAfterResume: number;
+  analystsDoneAtKill: number;
+  killedAfterMs: number;
+  resumedStatus: string;
+}
+
+/** Analyst answers finished at the fake server before the child is killed. */
+const KILL_AFTER_FINISHED = 2;
+
+function taskKey(r: RecordedAnthropicRequest): string {
+  return r.task ? `${r.task.step}/${r.task.label}` : '(untagged)';
+}
+
+/**
+ * A run in a child process, killed with SIGKILL once KILL_AFTER_FINISHED analyst answers have
+ * finished at the fake server (the others still streaming), then resumed here from what
+ * reached the disk.
+ */
+export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promise<ResumeResult> {
+  resetFakes(fakes);
+  const dir = tempDir('sa-bench-kill-');
+  const config: ChildConfig = {
+    anthropicUrl: fakes.anthropic.url,
+    anthropicKey: fakes.anthropic.apiKey,
+    exaUrl: fakes.exa.url,
+    exaKey: fakes.exa.apiKey,
+    storeDir: dir,
+  };
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(__dirname, 'resumeChild.js'), JSON.stringify(config)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) => child.once('exit', (code) => ((exitCode = code), resolve())));
+
+  const analystsFinished = () =>
+    fakes.anthropic.requests.filter((r) => r.task?.step === 'analysts' && r.outcome === 'ok').length;
+  const deadline = Date.now() + 120_000;
+  while (analystsFinished() < KILL_AFTER_FINISHED) {
+    if (exitCode !== undefined) throw new Error(`The run ended before the kill (exit ${exitCode}): ${stderr.slice(-500)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('The run did not reach its analyst step in time.');
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const snapshot = fakes.anthropic.requests.map((r) => ({ key: taskKey(r), outcome: r.outcome, step: r.task?.step }));
+  child.kill('SIGKILL');
+  const killedAfterMs = Date.now() - started;
+  await exited;
+
+  const store = new FileStateStore(dir);
+  const [summary] = await store.list();
+  if (!summary) throw new Error('Nothing reached the disk before the kill.');
+  const saved = (await store.load(summary.id)).state;
+  const before = fakes.anthropic.requests.length;
+
+  const outcome = await new Orchestrator(benchDeps({ model: fakes.model, search: fakes.search, store, library })).resume(summary.id);
+  const after = fakes.anthropic.requests.slice(before);
+  const sentBefore = new Map<string, number>();
+  for (const r of snapshot) sentBefore.set(r.key, (sentBefore.get(r.key) ?? 0) + 1);
+  let rebilled = 0;
+  for (const r of after) {
+    const k = taskKey(r);
+    const left = sentBefore.get(k) ?? 0;
+    if (left > 0) {
+      rebilled++;
+      sentBefore.set(k, left - 1);
+    }
+  }
+  return {
+    sentAtKill: snapshot.length,
+    savedAtKill: saved.calls.length,
+    inFlightAtKill: snapshot.length - saved.calls.length,
+    respondingAtKill: snapshot.filter((r) => r.outcome === 'pending').length,
+    rebilledCalls: rebilled,
+    callsAfterResume: after.length,
+    analystsDoneAtKill: Object.values(saved.analysts).filter((a) => a.status === 'done').length,
+    killedAfterMs,
+    resumedStatus: outcome.state.status,
+  };
+}
