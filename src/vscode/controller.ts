@@ -95,6 +95,22 @@ export class AnalysisController implements vscode.Disposable {
     );
     void this.refreshAvailability();
     void this.refreshRuns();
+    void this.checkLibrary();
+  }
+
+  /** Loads the prompt library once to list unusable definition files in the Problems panel. */
+  private async checkLibrary(): Promise<void> {
+    try {
+      const settings = readSettings();
+      const library = await loadLibrary({
+        bundledDir: vscode.Uri.joinPath(this.options.context.extensionUri, 'prompts').fsPath,
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+        extraFolders: settings.promptFolders,
+      });
+      this.showLibraryProblems(library.problems);
+    } catch (err) {
+      this.options.log.warn(`Prompt library check failed: ${errorMessage(err)}`);
+    }
   }
 
   // -------------------------------------------------------------------------------------------

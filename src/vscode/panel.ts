@@ -122,7 +122,7 @@ export class AnalysisPanel implements vscode.WebviewViewProvider, vscode.Disposa
 <title>Strategic Analysis</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${n}" src="${script.toString()}"></script>
 </body>
 </html>`;

@@ -6,7 +6,7 @@
  * receives with `parseToWebview` / `parseFromWebview`; an invalid message is logged and ignored.
  * Must not: import `vscode` or DOM APIs (it is bundled into both the extension and the webview).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProposalSchema, RunStatus, StepName } from '../core/state';
 
 // ---------------------------------------------------------------------------------------------
