@@ -20,10 +20,12 @@ import type { SynthesizerScore } from './state';
 /** Function words skipped when matching (English and Italian, plus a few common elsewhere). */
 const FUNCTION_WORDS = new Set(
   `the a an and or of to in on at by for with from into is are be we our us you your it its this that
-  these those do does should would could can will
+  these those do does did should would could can will shall may might must how what which who when
+  where why if whether not no more most less as than then so there here also only very
   il lo la i gli le un uno una di del dello della dei degli delle da dal dalla dai dalle in nel nello
   nella nei negli nelle su sul sulla sui con per tra fra e ed o ma che se al allo alla ai agli alle
-  dell all nell sull dall l c ci si ne noi nostro nostra nostri nostre
+  dell all nell sull dall l c ci si ne noi nostro nostra nostri nostre come cosa quale quali quando
+  dove perche chi piu meno anche non molto sono siamo essere ha hanno
   el los las y de en al du des et les`
     .split(/\s+/)
     .filter(Boolean),
@@ -48,17 +50,54 @@ function fold(text: string): string {
 export function stem(word: string): string {
   let w = word;
   if (w.length <= 3) return w;
+  // Plurals.
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
-  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
+  // Derivational and verb endings, longest first, keeping a stem of at least four letters:
+  // organisation / organize / organising, riorganizzazione / riorganizzare, investimento / investire.
+  for (const suffix of DERIVATIONAL_SUFFIXES) {
+    // Infinitives (-are/-ere/-ire) need a longer stem: "acquire" and "compare" are not verbs in -ire/-are.
+    const minStem = suffix.length === 3 && suffix.endsWith('re') ? 5 : 4;
+    if (w.endsWith(suffix) && w.length - suffix.length >= minStem) {
+      w = w.slice(0, -suffix.length);
+      break;
+    }
+  }
   // Italian and Spanish noun and adjective endings (-o/-a/-e/-i, -io/-i, -ca/-che, -go/-ghi).
   if (w.endsWith('io') && w.length > 4) w = w.slice(0, -2);
   else if (/[aeiouy]$/.test(w) && w.length > 3) w = w.slice(0, -1);
   if (/[cg]h$/.test(w)) w = w.slice(0, -1);
   return w;
 }
+
+const DERIVATIONAL_SUFFIXES = [
+  'izzazione',
+  'izzazioni',
+  'ization',
+  'isation',
+  'izzare',
+  'azione',
+  'azioni',
+  'ation',
+  'ition',
+  'zione',
+  'zioni',
+  'izing',
+  'ising',
+  'mento',
+  'menti',
+  'ment',
+  'ized',
+  'ised',
+  'ize',
+  'ise',
+  'ing',
+  'are',
+  'ere',
+  'ire',
+  'ed',
+];
 
 interface Token {
   stem: string;

@@ -50,6 +50,21 @@ const PROBLEMS: Array<[string, string]> = [
   ['acquisition', 'Due diligence priorities for the takeover of a German competitor'],
   ["acquisition", "Valutare l'acquisizione di una quota di maggioranza in un'azienda concorrente"],
   ['acquisition', 'Fusione con il nostro principale fornitore: quali sinergie e quali rischi?'],
+  // Everyday phrasing, without the frameworks' vocabulary
+  ['market-entry', 'Is there room for our organic baby food brand in the Nordic countries?'],
+  ['market-entry', 'Ha senso vendere i nostri vini anche in Giappone?'],
+  ['competitive-landscape', 'How do Lidl and Aldi compete with us on private label, and where are we weaker?'],
+  ['competitive-landscape', 'Come si stanno muovendo i concorrenti cinesi nel settore delle macchine utensili?'],
+  ['business-case', 'Does installing solar panels on our plants pay back within five years?'],
+  ['business-case', 'Quanto rende investire 800 mila euro in un nuovo e-commerce?'],
+  ['risk-scenarios', 'What happens to our business if interest rates stay above 4% until 2028?'],
+  ['risk-scenarios', 'Quali sono i rischi principali del nostro piano triennale e come mitigarli?'],
+  ['operating-model', 'How should we organise the new European customer service hub?'],
+  ['operating-model', 'Come riorganizzare la funzione acquisti tra sede centrale e stabilimenti?'],
+  ['strategic-decision', 'Should we keep selling through dealers or go direct to consumers?'],
+  ['strategic-decision', 'Meglio puntare sul segmento premium o sul mass market?'],
+  ['acquisition', 'The owner of a competing bakery chain wants to sell: should we buy the business, and at what price?'],
+  ['acquisition', 'Rilevare il nostro distributore in Austria: conviene?'],
   // Mixed: Italian with English business terms
   ['market-entry', 'Definire la go-to-market per il lancio del nostro SaaS in Francia'],
   ['business-case', 'Serve un business case con ROI e payback per il rinnovo della flotta'],
@@ -146,4 +161,12 @@ test('stem folds common plural and inflection endings', () => {
   assert.equal(stem('scenari'), stem('scenario'));
   assert.equal(stem('banche'), stem('banca'));
   assert.equal(stem('competitivi'), stem('competitiva'));
+  assert.equal(stem('organisation'), stem('organize'));
+  assert.equal(stem('riorganizzazione'), stem('riorganizzare'));
+  assert.equal(stem('investimento'), stem('investire'));
+  assert.equal(stem('acquisizione'), stem('acquisire'));
+  assert.equal(stem('acquisition'), stem('acquisire'));
+  assert.equal(stem('acquire'), stem('acquiring'));
+  assert.equal(stem('competition'), stem('compete'));
+  assert.notEqual(stem('acquisti'), stem('acquisire'), 'purchasing is not acquiring');
 });
