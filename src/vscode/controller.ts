@@ -7,6 +7,7 @@
  * end of a run with their next action. Must not: implement workflow steps (the core does), build
  * HTML (panel.ts) or read settings directly (config.ts).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OrchestratorDeps, RunOutcome } from '../core/api';
 import { ConfigurationError, errorMessage, isAbortError } from '../core/errors';
@@ -91,11 +92,34 @@ export class AnalysisController implements vscode.Disposable {
       options.keys.onDidChange(() => void this.refreshAvailability()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('strategicAnalysis')) void this.refreshAvailability();
+        if (e.affectsConfiguration('strategicAnalysis.prompts.folders')) this.scheduleLibraryCheck();
       }),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (doc.languageId === 'markdown' && this.isPromptFile(doc.uri)) this.scheduleLibraryCheck();
+      }),
+      { dispose: () => clearTimeout(this.libraryTimer) },
     );
     void this.refreshAvailability();
     void this.refreshRuns();
     void this.checkLibrary();
+  }
+
+  private libraryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private scheduleLibraryCheck(): void {
+    clearTimeout(this.libraryTimer);
+    this.libraryTimer = setTimeout(() => void this.checkLibrary(), 300);
+  }
+
+  /** A definition file the library reads: under `.claude/`, or in a folder named in the settings. */
+  private isPromptFile(uri: vscode.Uri): boolean {
+    const file = uri.fsPath;
+    if (/[\\/]\.claude[\\/]/.test(file)) return true;
+    const root = this.workspaceRoot()?.fsPath;
+    return readSettings().promptFolders.some((folder) => {
+      const abs = path.isAbsolute(folder) || !root ? path.resolve(folder) : path.resolve(root, folder);
+      return file.startsWith(abs + path.sep);
+    });
   }
 
   /** Loads the prompt library once to list unusable definition files in the Problems panel. */
