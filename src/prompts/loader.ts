@@ -424,29 +424,33 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
-/** `*.md` files directly in `dir`, sorted; none when `dir` does not exist. */
-async function markdownFiles(dir: string): Promise<string[]> {
+/** Entries of `dir` (symbolic links followed), sorted by name; none when `dir` does not exist. */
+async function entries(dir: string): Promise<Array<{ name: string; file: boolean; directory: boolean }>> {
+  let list;
   try {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.md') && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort()
-      .map((n) => path.join(dir, n));
+    list = await fs.readdir(dir, { withFileTypes: true });
   } catch {
     return [];
   }
+  const out: Array<{ name: string; file: boolean; directory: boolean }> = [];
+  for (const e of list) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isSymbolicLink()) {
+      const full = path.join(dir, e.name);
+      out.push({ name: e.name, file: await isFile(full), directory: await isDirectory(full) });
+    } else {
+      out.push({ name: e.name, file: e.isFile(), directory: e.isDirectory() });
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Subfolder names of `dir`, sorted; none when `dir` does not exist. */
+/** `*.md` files directly in `dir`, sorted. */
+async function markdownFiles(dir: string): Promise<string[]> {
+  return (await entries(dir)).filter((e) => e.file && e.name.toLowerCase().endsWith('.md')).map((e) => path.join(dir, e.name));
+}
+
+/** Subfolder names of `dir`, sorted (folders starting with `_` are ignored). */
 async function directories(dir: string): Promise<string[]> {
-  try {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
+  return (await entries(dir)).filter((e) => e.directory && !e.name.startsWith('_')).map((e) => e.name);
 }

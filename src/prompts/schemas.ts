@@ -6,7 +6,7 @@
  * (`.claude/skills/<name>/SKILL.md`, `.claude/agents/<name>.md`). Must not: read files or know
  * where definitions come from (see loader.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Ids of definitions and of the analysts/templates they refer to: lowercase, digits, hyphens. */
 export const DefinitionId = z

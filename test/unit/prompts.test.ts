@@ -455,3 +455,15 @@ test('precedence: bundled < settings folders (in order) < workspace; CRLF and BO
   assert.equal(legal.name, 'Legal (second folder)');
   assert.equal(legal.method, 'Method of Legal (second folder).');
 });
+
+test('definitions reached through symbolic links are loaded', async () => {
+  const shared = await tempDir();
+  const folder = await tempDir();
+  const target = await write(shared, 'esg.md', '---\nname: ESG\ndescription: D.\nfocus: F.\nrequired_fields: []\n---\nMethod.\n');
+  await fs.mkdir(path.join(folder, 'analysts'), { recursive: true });
+  await fs.symlink(target, path.join(folder, 'analysts', 'esg.md'));
+  await fs.symlink(path.join(FIXTURES, 'team-library', 'templates'), path.join(folder, 'templates'));
+  const lib = await loadPromptLibrary({ bundledDir: BUNDLED, workspaceFolders: [], extraFolders: [folder] });
+  assert.ok(lib.analysts.some((a) => a.id === 'esg'));
+  assert.ok(lib.templates.some((t) => t.id === 'one-pager'));
+});
