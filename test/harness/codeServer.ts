@@ -195,6 +195,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
   delete env.VSCODE_IPC_HOOK_CLI;
+  // Sockets and scratch files of code-server and its extension hosts go with the instance.
+  env.TMPDIR = path.join(tempRoot, 'tmp');
+  mkdirSync(env.TMPDIR, { recursive: true });
   env.XDG_CONFIG_HOME = path.join(tempRoot, 'xdg-config');
   env.XDG_DATA_HOME = path.join(tempRoot, 'xdg-data');
   for (const [key, value] of Object.entries(options.env ?? {})) {
