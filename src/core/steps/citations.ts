@@ -34,7 +34,12 @@ export function registerAnalystSources(ctx: RunContext): void {
       const key = src.url ? normalizeUrl(src.url) : `title:${src.title.toLowerCase()}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const l0 = src.document ? s.sources.find((x) => x.level === 'L0' && x.documentRef === src.document) : undefined;
+      // A context document (or a briefing source) the analyst names by file name or title is
+      // already in the registry as L0.
+      const names = [src.document, src.title].filter((n): n is string => !!n).map((n) => n.trim().toLowerCase());
+      const l0 = s.sources.find(
+        (x) => x.level === 'L0' && (names.includes(x.title.trim().toLowerCase()) || (!!src.document && x.documentRef === src.document)),
+      );
       if (l0) continue;
       s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: src.url, documentRef: src.document, analyst: run.id });
     }
