@@ -390,6 +390,23 @@ describe('the sources gate', () => {
     assert.ok(analystCall);
   });
 
+  it('does not register twice a briefing source that an analyst names', async () => {
+    const model = new CountingModel(new DemoModel(), (req, res) =>
+      req.label === 'analyst:financial'
+        ? replaceText(res, res.text.replace('sources:\n', 'sources:\n  - title: "Industry report 2026"\n    document: research_briefing.yaml\n'))
+        : res,
+    );
+    const h = harness({
+      model,
+      reviewer: new ScriptedReviewer({ sources: [{ kind: 'choose', contextFiles: [], briefingFile: 'research_briefing.yaml', webSearch: false }] }),
+    });
+    h.workspace.files.set('research_briefing.yaml', 'sources:\n  - title: Industry report 2026\n    url: https://example.org/report\n');
+    const { state } = await new Orchestrator(h.deps).start(PROBLEM);
+    assert.equal(state.status, 'done');
+    assert.ok(state.analysts.financial.frontmatter!.sources.some((x) => x.title === 'Industry report 2026'));
+    assert.equal(state.sources.filter((x) => x.title === 'Industry report 2026').length, 1);
+  });
+
   it('asks again with the reason when a file is missing or the briefing is malformed, losing nothing', async () => {
     const h = harness({
       reviewer: new ScriptedReviewer({
