@@ -8,11 +8,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startFakes, bundledLibrary, REPO_ROOT } from '../test/helpers/fakeRun';
+import { bundledLibrary, REPO_ROOT } from '../test/helpers/fakeRun';
+import { startFakeHost } from './fakeHost';
 import { measureActivation, type ActivationMeasurement } from './activation';
 import { ratio, round, verdict, type Target, type Verdict } from './metrics';
-import { fullRun, isolatedAnalystStep, killAndResume, prepareAtProposal } from './scenarios';
-import { ANALYST_OUTPUT_TOKENS, benchResponder, CONTEXT_TOKENS, MODEL_LATENCY, SEARCH_LATENCY, SEED } from './setup';
+import { fullRun, isolatedAnalystStep, killAndResume, prepareAtProposal, type AnalystStepResult } from './scenarios';
+import { ANALYST_OUTPUT_TOKENS, CONTEXT_TOKENS, MODEL_LATENCY, SEARCH_LATENCY, SEED } from './setup';
 
 const TARGETS: Record<string, Target> = {
   criticalPathRatio: { op: '<=', limit: 1.03 },
@@ -36,6 +37,21 @@ function table(rows: Array<Array<string | number>>, header: string[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
+function analystSummary(r: AnalystStepResult) {
+  return {
+    wallMs: round(r.wallMs, 1),
+    latencyMs: round(r.latencyMs, 1),
+    inputCostUsd: round(r.inputCostUsd, 6),
+    inputTokens: r.inputTokens,
+    cacheWriteTokens: r.cacheWriteTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    firstTtftMs: r.firstTtftMs,
+    headMs: round(r.headMs, 1),
+    followersStartMs: round(r.followersStartMs, 1),
+    tailMs: round(r.tailMs, 1),
+  };
+}
+
 const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)}`);
 
 async function main(): Promise<void> {
@@ -46,10 +62,7 @@ async function main(): Promise<void> {
   const phase = (name: string) => log(`… ${name} (${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
 
   const library = await bundledLibrary();
-  const fakes = await startFakes({
-    anthropic: { responder: benchResponder, latency: MODEL_LATENCY },
-    exa: { latency: SEARCH_LATENCY },
-  });
+  const fakes = await startFakeHost();
   let full, cached, uncached, sequential, resume;
   try {
     phase('full run');
@@ -117,13 +130,29 @@ async function main(): Promise<void> {
   log(`Full run: ${ms(full.wallMs)} ms wall-clock, ${full.modelCalls} model calls, ${full.searches} search(es), $${full.totalCostUsd.toFixed(4)}`);
   log(
     table(
-      full.steps.map((r) => [r.step, ms(r.wallMs), ms(r.latencyMs), ms(r.waitMs), ms(r.overheadMs), `${ms(r.saveMs)} (${r.saves})`, r.modelCalls, r.searches]),
-      ['step', 'wall ms', 'latency ms', 'waited ms', 'overhead ms', 'saves ms (n)', 'calls', 'searches'],
+      full.steps.map((r) => [
+        r.step,
+        ms(r.wallMs),
+        ms(r.latencyMs),
+        ms(r.waitMs),
+        ms(r.overheadMs),
+        `${ms(r.saveMs)} (${r.saves})`,
+        ms(r.overheadExSavesMs),
+        r.modelCalls,
+        r.searches,
+      ]),
+      ['step', 'wall ms', 'latency ms', 'waited ms', 'overhead ms', 'saves ms (n)', 'overhead w/o saves', 'calls', 'searches'],
     ),
   );
   log(
     `  sum of critical-path latencies ${ms(full.latencySumMs)} ms; outside steps ${ms(full.outsideStepsMs)} ms; ` +
       `client wait beyond server latency ${ms(full.clientOverServerMs)} ms`,
+  );
+  log(`  median step overhead without the saves: ${ms(full.medianStepOverheadExSavesMs)} ms`);
+  log(
+    `  state saves: ${full.saves.count} saves, ${ms(full.saves.totalMs)} ms in all (${ms(full.saves.syncMs)} ms validating and ` +
+      `serializing, ${ms(full.saves.durableWriteMs)} ms in durable writes and fsyncs, ${ms(full.saves.otherFsMs)} ms in other file operations); ` +
+      `final state ${full.saves.stateBytes} bytes`,
   );
   log();
   log('Analyst step in isolation (cold cache, six analysts)');
@@ -135,11 +164,25 @@ async function main(): Promise<void> {
         ['caching on, 1 at a time', sequential],
       ].map(([label, r]) => {
         const x = r as typeof cached;
-        return [label as string, ms(x.wallMs), ms(x.latencyMs), `$${x.inputCostUsd.toFixed(5)}`, x.inputTokens, x.cacheWriteTokens, x.cacheReadTokens, ms(x.firstTtftMs)];
+        return [
+          label as string,
+          ms(x.wallMs),
+          ms(x.latencyMs),
+          `$${x.inputCostUsd.toFixed(5)}`,
+          x.inputTokens,
+          x.cacheWriteTokens,
+          x.cacheReadTokens,
+          ms(x.firstTtftMs),
+          ms(x.headMs),
+          ms(x.followersStartMs),
+          ms(x.tailMs),
+        ];
       }),
-      ['run', 'wall ms', 'latency ms', 'input cost', 'input tok', 'cache write', 'cache read', 'first TTFT'],
+      ['run', 'wall ms', 'latency ms', 'input cost', 'input tok', 'cache write', 'cache read', 'first TTFT', 'head', 'last start', 'tail'],
     ),
   );
+  log('  head: step-start to the first request; last start: first token of the first request to the last request sent;');
+  log('  tail: last answer finished to step-end');
   log(
     `  in the full run the proposal had already written the prefix (warm: ${full.analystPrefixWarm}): analyst input cost ` +
       `$${full.analystInputCostUsd.toFixed(5)}, ratio ${ms(cacheCostRatioInRun === null ? null : cacheCostRatioInRun * 1000)}‰ of uncached; ` +
@@ -172,6 +215,7 @@ async function main(): Promise<void> {
   if (json) {
     const out = {
       ...figures,
+      stepOverheadExcludingSavesMs: round(full.medianStepOverheadExSavesMs, 2),
       cacheCostRatioInRun: round(cacheCostRatioInRun),
       cacheCostRatioIsolatedBasis: 'analyst step resumed with an empty prompt cache (the leading analyst writes, the others read)',
       resumeRebilledCalls: resume.rebilledCalls,
@@ -186,20 +230,30 @@ async function main(): Promise<void> {
         wallMs: round(full.wallMs, 1),
         latencySumMs: round(full.latencySumMs, 1),
         outsideStepsMs: round(full.outsideStepsMs, 1),
+        clientOverServerMs: round(full.clientOverServerMs, 1),
+        saves: {
+          count: full.saves.count,
+          totalMs: round(full.saves.totalMs, 1),
+          syncMs: round(full.saves.syncMs, 1),
+          durableWriteMs: round(full.saves.durableWriteMs, 1),
+          otherFsMs: round(full.saves.otherFsMs, 1),
+          stateBytes: full.saves.stateBytes,
+        },
         steps: full.steps.map((r) => ({
           step: r.step,
           wallMs: round(r.wallMs, 1),
           latencyMs: round(r.latencyMs, 1),
           waitMs: round(r.waitMs, 1),
           overheadMs: round(r.overheadMs, 1),
+          overheadExSavesMs: round(r.overheadExSavesMs, 1),
           saveMs: round(r.saveMs, 1),
           saves: r.saves,
         })),
       },
       analystStep: {
-        cached: { wallMs: round(cached.wallMs, 1), inputCostUsd: round(cached.inputCostUsd, 6), firstTtftMs: cached.firstTtftMs },
-        uncached: { wallMs: round(uncached.wallMs, 1), inputCostUsd: round(uncached.inputCostUsd, 6) },
-        sequential: { wallMs: round(sequential.wallMs, 1), inputCostUsd: round(sequential.inputCostUsd, 6) },
+        cached: analystSummary(cached),
+        uncached: analystSummary(uncached),
+        sequential: analystSummary(sequential),
         inRun: { inputCostUsd: round(full.analystInputCostUsd, 6), prefixWarm: full.analystPrefixWarm },
       },
       resume,

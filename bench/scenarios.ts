@@ -14,28 +14,48 @@ import { Orchestrator } from '../src/core/orchestrator';
 import type { StateStore } from '../src/core/ports';
 import type { OrchestratorSettings } from '../src/core/settings';
 import type { StepName, WorkflowState } from '../src/core/state';
-import { FileStateStore } from '../src/core/stateStore';
-import type { startFakes } from '../test/helpers/fakeRun';
-import type { RecordedAnthropicRequest } from '../test/fakes/anthropicServer';
+import { FileStateStore, nodeFileSystem, type StoreFileSystem } from '../src/core/stateStore';
+import type { FakeHost, ModelRequestTiming } from './fakeHost';
 import { busyMs, criticalPathMs, median, stepAt, type Interval } from './metrics';
 import type { ChildConfig } from './resumeChild';
 import { benchDeps, InstantReviewer, now, PROBLEM, SIX_ANALYSTS, StepClock, TimedModel, TimedSearch } from './setup';
 
-export type Fakes = Awaited<ReturnType<typeof startFakes>>;
+export type Fakes = FakeHost;
 
 function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-function resetFakes(fakes: Fakes): void {
-  fakes.anthropic.clearCache();
-  fakes.anthropic.clearRequests();
-  fakes.exa.clearRequests();
+function resetFakes(fakes: Fakes): Promise<void> {
+  return fakes.reset();
+}
+
+/**
+ * The store's file operations, timed: durable writes and directory flushes (the fsyncs) apart
+ * from the other operations (read the previous state, rename, mkdir).
+ */
+class TimedFileSystem implements StoreFileSystem {
+  durableMs = 0;
+  otherMs = 0;
+  private timed<T>(kind: 'durableMs' | 'otherMs', op: () => Promise<T>): Promise<T> {
+    const started = now();
+    return op().finally(() => (this[kind] += now() - started));
+  }
+  mkdir = (dir: string) => this.timed('otherMs', () => nodeFileSystem.mkdir(dir));
+  readFile = (file: string) => this.timed('otherMs', () => nodeFileSystem.readFile(file));
+  readdir = (dir: string) => this.timed('otherMs', () => nodeFileSystem.readdir(dir));
+  rename = (from: string, to: string) => this.timed('otherMs', () => nodeFileSystem.rename(from, to));
+  unlink = (file: string) => this.timed('otherMs', () => nodeFileSystem.unlink(file));
+  appendFile = (file: string, text: string) => this.timed('otherMs', () => nodeFileSystem.appendFile(file, text));
+  writeFileDurably = (file: string, text: string) => this.timed('durableMs', () => nodeFileSystem.writeFileDurably(file, text));
+  syncDirectory = (dir: string) => this.timed('durableMs', () => nodeFileSystem.syncDirectory(dir));
 }
 
 /** Wraps the store: records how long each save took, by the step running at the time. */
 class TimedStore implements StateStore {
   readonly saves: Array<{ step: StepName | null } & Interval> = [];
+  /** Time spent in save() before it returned its promise: validation, secret scan, JSON. */
+  syncMs = 0;
   constructor(
     private readonly inner: StateStore,
     private readonly clock: StepClock,
@@ -43,7 +63,9 @@ class TimedStore implements StateStore {
   async save(state: WorkflowState): Promise<void> {
     const entry = { step: this.clock.current, start: now(), end: 0 };
     try {
-      await this.inner.save(state);
+      const saving = this.inner.save(state);
+      this.syncMs += now() - entry.start;
+      await saving;
     } finally {
       entry.end = now();
       this.saves.push(entry);
@@ -77,8 +99,10 @@ export interface StepRow {
   waitMs: number;
   /** wallMs - waitMs: the orchestrator's own time. */
   overheadMs: number;
-  /** Time spent in state saves during the step (part of the overhead). */
+  /** Time spent in state saves during the step. */
   saveMs: number;
+  /** The overhead left when the saves made while no call was under way are taken out. */
+  overheadExSavesMs: number;
   saves: number;
   modelCalls: number;
   searches: number;
@@ -104,15 +128,18 @@ export interface FullRunResult {
   proposalCacheWriteTokens: number;
   proposalInputCostUsd: number;
   medianStepOverheadMs: number | null;
+  medianStepOverheadExSavesMs: number | null;
+  saves: { count: number; totalMs: number; syncMs: number; durableWriteMs: number; otherFsMs: number; stateBytes: number };
 }
 
 /** A whole run, start to done, the reviewer answering at once. */
 export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<FullRunResult> {
-  resetFakes(fakes);
+  await resetFakes(fakes);
   const clock = new StepClock();
   const model = new TimedModel(fakes.model);
   const search = new TimedSearch(fakes.search, clock);
-  const store = new TimedStore(new FileStateStore(tempDir('sa-bench-full-')), clock);
+  const fs = new TimedFileSystem();
+  const store = new TimedStore(new FileStateStore(tempDir('sa-bench-full-'), { fs }), clock);
   const deps = benchDeps({ model, search, store, library, onEvent: clock.onEvent });
   const started = now();
   const outcome = await new Orchestrator(deps).start(PROBLEM);
@@ -120,11 +147,12 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
   const s = outcome.state;
   if (s.status !== 'done') throw new Error(`The full run did not finish: ${s.status} ${outcome.error?.message ?? ''}`);
 
+  const timings = await fakes.timings();
   const windows = clock.windows.filter((w) => Number.isFinite(w.end));
   const steps: StepRow[] = windows.map((w) => {
     const server = [
-      ...fakes.anthropic.requests.filter((r) => r.task?.step === w.step).map(serverInterval),
-      ...fakes.exa.requests.filter((r) => stepAt(r.receivedAt, windows) === w.step).map(serverInterval),
+      ...timings.anthropic.filter((r) => r.task?.step === w.step).map(serverInterval),
+      ...timings.exa.filter((r) => stepAt(r.receivedAt, windows) === w.step).map(serverInterval),
     ].filter((i): i is Interval => i !== null);
     const client = [...model.calls, ...search.calls].filter((c) => c.step === w.step);
     const saves = store.saves.filter((x) => x.step === w.step);
@@ -136,6 +164,7 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
       latencyMs: criticalPathMs(server),
       waitMs,
       overheadMs: wallMs - waitMs,
+      overheadExSavesMs: wallMs - busyMs([...client, ...saves]),
       saveMs: saves.reduce((n, x) => n + (x.end - x.start), 0),
       saves: saves.length,
       modelCalls: model.calls.filter((c) => c.step === w.step).length,
@@ -145,7 +174,7 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
   const latencySumMs = steps.reduce((n, r) => n + r.latencyMs, 0);
   const analystCalls = s.calls.filter((c) => c.step === 'analysts');
   const proposalCalls = s.calls.filter((c) => c.step === 'propose');
-  const firstAnalyst = fakes.anthropic.requests
+  const firstAnalyst = timings.anthropic
     .filter((r) => r.task?.step === 'analysts')
     .sort((a, b) => a.receivedAt - b.receivedAt)[0];
   return {
@@ -164,6 +193,15 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
     proposalCacheWriteTokens: proposalCalls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),
     proposalInputCostUsd: proposalCalls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
     medianStepOverheadMs: median(steps.map((r) => r.overheadMs)),
+    medianStepOverheadExSavesMs: median(steps.map((r) => r.overheadExSavesMs)),
+    saves: {
+      count: store.saves.length,
+      totalMs: store.saves.reduce((n, x) => n + (x.end - x.start), 0),
+      syncMs: store.syncMs,
+      durableWriteMs: fs.durableMs,
+      otherFsMs: fs.otherMs,
+      stateBytes: Buffer.byteLength(JSON.stringify(s, null, 2)),
+    },
   };
 }
 
@@ -177,7 +215,7 @@ export interface PreparedRun {
  * of every isolated analyst-step measurement (each one resumes a copy of it).
  */
 export async function prepareAtProposal(fakes: Fakes, library: PromptLibrary): Promise<PreparedRun> {
-  resetFakes(fakes);
+  await resetFakes(fakes);
   const dir = tempDir('sa-bench-prep-');
   const controller = new AbortController();
   const deps = benchDeps({
@@ -207,6 +245,12 @@ export interface AnalystStepResult {
   firstTtftMs: number | null;
   /** The step's model latency on its critical path (slowest of the parallel calls). */
   latencyMs: number;
+  /** From step-start to the first request reaching the server. */
+  headMs: number;
+  /** From the first request's first token to the last request reaching the server. */
+  followersStartMs: number | null;
+  /** From the last answer finishing at the server to step-end (saves, validation, documents). */
+  tailMs: number;
 }
 
 /**
@@ -219,7 +263,7 @@ export async function isolatedAnalystStep(
   prepared: PreparedRun,
   settings: AnalystStepResult['settings'],
 ): Promise<AnalystStepResult> {
-  resetFakes(fakes);
+  await resetFakes(fakes);
   const dir = tempDir('sa-bench-analysts-');
   cpSync(prepared.dir, dir, { recursive: true });
   const controller = new AbortController();
@@ -235,7 +279,7 @@ export async function isolatedAnalystStep(
     throw new Error(`The analyst step did not complete (${done} analyst(s) done, ${s.status}): ${outcome.error?.message ?? ''}`);
   }
   const calls = s.calls.filter((c) => c.step === 'analysts');
-  const requests: RecordedAnthropicRequest[] = fakes.anthropic.requests
+  const requests: ModelRequestTiming[] = (await fakes.timings()).anthropic
     .filter((r) => r.task?.step === 'analysts')
     .sort((a, b) => a.receivedAt - b.receivedAt);
   const first = requests[0];
@@ -249,6 +293,9 @@ export async function isolatedAnalystStep(
     cacheWriteTokens: calls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),
     firstTtftMs: first?.firstTokenAt !== undefined ? first.firstTokenAt - first.receivedAt : null,
     latencyMs: criticalPathMs(requests.map(serverInterval).filter((i): i is Interval => i !== null)),
+    headMs: first ? first.receivedAt - window.start : 0,
+    followersStartMs: first?.firstTokenAt !== undefined ? Math.max(...requests.map((r) => r.receivedAt)) - first.firstTokenAt : null,
+    tailMs: window.end - Math.max(...requests.map((r) => r.finishedAt ?? 0)),
   };
 }
 
@@ -273,7 +320,7 @@ export interface ResumeResult {
 /** Analyst answers finished at the fake server before the child is killed. */
 const KILL_AFTER_FINISHED = 2;
 
-function taskKey(r: RecordedAnthropicRequest): string {
+function taskKey(r: ModelRequestTiming): string {
   return r.task ? `${r.task.step}/${r.task.label}` : '(untagged)';
 }
 
@@ -283,7 +330,7 @@ function taskKey(r: RecordedAnthropicRequest): string {
  * reached the disk.
  */
 export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promise<ResumeResult> {
-  resetFakes(fakes);
+  await resetFakes(fakes);
   const dir = tempDir('sa-bench-kill-');
   const config: ChildConfig = {
     anthropicUrl: fakes.anthropic.url,
@@ -301,30 +348,34 @@ export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promi
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', (code) => ((exitCode = code), resolve())));
 
-  const analystsFinished = () =>
-    fakes.anthropic.requests.filter((r) => r.task?.step === 'analysts' && r.outcome === 'ok').length;
+  const analystsFinished = async () =>
+    (await fakes.timings()).anthropic.filter((r) => r.task?.step === 'analysts' && r.outcome === 'ok').length;
   const deadline = Date.now() + 120_000;
-  while (analystsFinished() < KILL_AFTER_FINISHED) {
+  while ((await analystsFinished()) < KILL_AFTER_FINISHED) {
     if (exitCode !== undefined) throw new Error(`The run ended before the kill (exit ${exitCode}): ${stderr.slice(-500)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error('The run did not reach its analyst step in time.');
     }
-    await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 2));
   }
-  const snapshot = fakes.anthropic.requests.map((r) => ({ key: taskKey(r), outcome: r.outcome, step: r.task?.step }));
   child.kill('SIGKILL');
   const killedAfterMs = Date.now() - started;
   await exited;
+  // Give the fake server a moment to see the connections close.
+  await new Promise((r) => setTimeout(r, 100));
+  // Everything the child sent reached the server before it died; the requests it was still
+  // waiting on are the ones whose connection the kill closed.
+  const snapshot = (await fakes.timings()).anthropic.map((r) => ({ key: taskKey(r), outcome: r.outcome }));
 
   const store = new FileStateStore(dir);
   const [summary] = await store.list();
   if (!summary) throw new Error('Nothing reached the disk before the kill.');
   const saved = (await store.load(summary.id)).state;
-  const before = fakes.anthropic.requests.length;
+  const before = snapshot.length;
 
   const outcome = await new Orchestrator(benchDeps({ model: fakes.model, search: fakes.search, store, library })).resume(summary.id);
-  const after = fakes.anthropic.requests.slice(before);
+  const after = (await fakes.timings()).anthropic.slice(before);
   const sentBefore = new Map<string, number>();
   for (const r of snapshot) sentBefore.set(r.key, (sentBefore.get(r.key) ?? 0) + 1);
   let rebilled = 0;
@@ -340,7 +391,7 @@ export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promi
     sentAtKill: snapshot.length,
     savedAtKill: saved.calls.length,
     inFlightAtKill: snapshot.length - saved.calls.length,
-    respondingAtKill: snapshot.filter((r) => r.outcome === 'pending').length,
+    respondingAtKill: snapshot.filter((r) => r.outcome === 'client-closed' || r.outcome === 'pending').length,
     rebilledCalls: rebilled,
     callsAfterResume: after.length,
     analystsDoneAtKill: Object.values(saved.analysts).filter((a) => a.status === 'done').length,
