@@ -199,6 +199,8 @@ function renderActive(s: WebviewStrings, v: ViewState): void {
   });
 }
 
+let lastGateId: number | undefined;
+
 function renderGateSection(s: WebviewStrings, v: ViewState): void {
   const gate = v.gate;
   update('gate', gate, () => {
@@ -207,6 +209,13 @@ function renderGateSection(s: WebviewStrings, v: ViewState): void {
     drafts[key] ??= {};
     return [renderGate(gate, { s, post, draft: drafts[key], save: persist })];
   });
+  // A new question moves keyboard focus to it, but only when the panel already has focus.
+  if (gate && gate.gateId !== lastGateId && lastGateId !== undefined && document.hasFocus()) {
+    const title = document.getElementById('gate-title');
+    title?.setAttribute('tabindex', '-1');
+    title?.focus();
+  }
+  lastGateId = gate?.gateId ?? lastGateId ?? -1;
 }
 
 function renderQueue(s: WebviewStrings, v: ViewState): void {

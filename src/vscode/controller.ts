@@ -248,7 +248,7 @@ export class AnalysisController implements vscode.Disposable {
   // Commands
 
   async openPanel(): Promise<void> {
-    await this.panel.reveal();
+    await this.panel.reveal(true);
   }
 
   private busy(): boolean {

@@ -59,9 +59,12 @@ export class AnalysisPanel implements vscode.WebviewViewProvider, vscode.Disposa
     return this.view?.visible ?? false;
   }
 
-  /** Shows the panel (creating it when needed) without taking focus from the editor. */
-  async reveal(): Promise<void> {
-    if (this.view) {
+  /**
+   * Shows the panel, creating it when needed. With `focus` false (a gate appeared) the editor
+   * keeps the keyboard focus; the Open Analyses Panel command moves focus into the panel.
+   */
+  async reveal(focus = false): Promise<void> {
+    if (this.view && !focus) {
       if (!this.view.visible) this.view.show(true);
       return;
     }
