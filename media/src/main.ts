@@ -176,7 +176,7 @@ function renderActive(s: WebviewStrings, v: ViewState): void {
                   {},
                   icon(x.status === 'done' ? 'pass' : x.status === 'failed' ? 'error' : 'loading', x.status === 'running' ? 'codicon-modifier-spin' : ''),
                   ' ',
-                  h('span', {}, x.id),
+                  h('span', {}, x.name),
                   ' ',
                   h(
                     'span',

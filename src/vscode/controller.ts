@@ -53,6 +53,8 @@ interface ActiveRunState {
   working: boolean;
   demo: boolean;
   analysts: Map<string, 'running' | 'done' | 'failed'>;
+  /** Analyst names from the prompt library, by id. */
+  analystNames: Map<string, string>;
   finalPath?: string;
 }
 
@@ -154,7 +156,7 @@ export class AnalysisController implements vscode.Disposable {
           status: a.status,
           costUsd: a.costUsd,
           working: a.working,
-          analysts: [...a.analysts].map(([id, status]) => ({ id, status })),
+          analysts: [...a.analysts].map(([id, status]) => ({ id, name: a.analystNames.get(id) ?? id, status })),
         }
       : null;
     return {
@@ -491,6 +493,7 @@ export class AnalysisController implements vscode.Disposable {
       working: true,
       demo: choice.demo,
       analysts: new Map(),
+      analystNames: new Map(),
     };
     active.reviewer = new PanelReviewer(
       {
@@ -524,6 +527,7 @@ export class AnalysisController implements vscode.Disposable {
         }),
       ]);
       this.showLibraryProblems(library.problems);
+      for (const a of library.analysts) active.analystNames.set(a.id, a.name);
       const workspace = new WorkspaceDocuments({
         root,
         memento: context.workspaceState,

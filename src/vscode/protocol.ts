@@ -96,7 +96,7 @@ export const ActiveRun = z.object({
   costUsd: z.number(),
   /** True while model or search calls run (false while waiting for the person). */
   working: z.boolean(),
-  analysts: z.array(z.object({ id: z.string(), status: z.enum(['running', 'done', 'failed']) })),
+  analysts: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(['running', 'done', 'failed']) })),
 });
 export type ActiveRun = z.infer<typeof ActiveRun>;
 
