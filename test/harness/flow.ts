@@ -78,7 +78,10 @@ export async function answerGates(wb: Workbench, options: AnswerOptions = {}, se
         const box = await wb.findInWebviews('checkbox', 'Allow web search');
         if ((await box.isEnabled()) && (await box.isChecked()) !== options.webSearch) await box.click();
       }
-      await wb.clickInWebview('button', button);
+      // The panel re-renders on every state change: a button seen a moment ago may be gone
+      // (a restored or superseded view). Then look again instead of failing.
+      const target = await wb.findInWebviews('button', button, 3_000).catch(() => undefined);
+      if (!target || !(await target.click({ timeout: 5_000 }).then(() => true, () => false))) continue;
       seen.push(gate);
       // The gate is answered when the panel stops showing it.
       const until = Date.now() + 30_000;
