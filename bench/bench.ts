@@ -20,7 +20,7 @@ const TARGETS: Record<string, Target> = {
   parallelSpeedup: { op: '>=', limit: 5 },
   cacheCostRatio: { op: '<=', limit: 0.32 },
   // One time to first token, at the top of its jitter range.
-  cacheWallClockCostMs: { op: '<=', limit: MODEL_LATENCY.ttftMs * (1 + MODEL_LATENCY.jitter) },
+  cacheWallClockCostMs: { op: '<=', limit: Math.round(MODEL_LATENCY.ttftMs * (1 + MODEL_LATENCY.jitter)) },
   bundleBytes: { op: '<=', limit: 700 * 1024 },
   activationMs: { op: '<=', limit: 50 },
   stepOverheadMs: { op: '<=', limit: 5 },
@@ -61,6 +61,24 @@ async function main(): Promise<void> {
   const benchStarted = Date.now();
   const phase = (name: string) => log(`… ${name} (${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
 
+  // The bundle first: the build just made it, and nothing else may have rebuilt it since.
+  const bundlePath = path.join(REPO_ROOT, 'dist', 'extension.js');
+  const bundleBytes = existsSync(bundlePath) ? statSync(bundlePath).size : null;
+  const bundleIsProduction = bundleBytes !== null && !/\/\/# sourceMappingURL=/.test(readFileSync(bundlePath, 'utf8').slice(-300));
+
+  // Then the activation (the same build), before the timed runs, so that code-server and the
+  // browser are gone when they start.
+  let activation: ActivationMeasurement = {
+    activationMs: null,
+    activateCallMs: null,
+    note: 'skipped (--no-activation)',
+    elapsedMs: 0,
+  };
+  if (withActivation) {
+    phase('activation in code-server');
+    activation = await measureActivation();
+  }
+
   const library = await bundledLibrary();
   const fakes = await startFakeHost();
   let full, cached, uncached, sequential, resume;
@@ -76,24 +94,9 @@ async function main(): Promise<void> {
     phase('analyst step, caching on, one at a time');
     sequential = await isolatedAnalystStep(fakes, library, prepared, { promptCaching: true, maxParallelAnalysts: 1 });
     phase('kill (SIGKILL) in the analyst step and resume');
-    resume = await killAndResume(fakes, library);
+    resume = await killAndResume(fakes, library, prepared);
   } finally {
     await fakes.close();
-  }
-
-  const bundlePath = path.join(REPO_ROOT, 'dist', 'extension.js');
-  const bundleBytes = existsSync(bundlePath) ? statSync(bundlePath).size : null;
-  const bundleIsProduction = bundleBytes !== null && !/\/\/# sourceMappingURL=/.test(readFileSync(bundlePath, 'utf8').slice(-300));
-
-  let activation: ActivationMeasurement = {
-    activationMs: null,
-    activateCallMs: null,
-    note: 'skipped (--no-activation)',
-    elapsedMs: 0,
-  };
-  if (withActivation) {
-    phase('activation in code-server');
-    activation = await measureActivation();
   }
 
   const criticalPathRatio = ratio(full.wallMs, full.latencySumMs);
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   };
   const targets: Record<string, { target: string; result: Verdict }> = {};
   for (const [name, t] of Object.entries(TARGETS)) targets[name] = { target: `${t.op} ${t.limit}`, result: verdict(figures[name], t) };
-  const resumeVerdict: Verdict = resume.rebilledCalls <= resume.inFlightAtKill ? 'met' : 'missed';
+  const resumeVerdict: Verdict = resume.analystStepCompleted && resume.rebilledCalls <= resume.inFlightAtKill ? 'met' : 'missed';
   targets.resumeRebilledCalls = { target: `<= inFlightAtKill (${resume.inFlightAtKill})`, result: resumeVerdict };
 
   // ------------------------------------------------------------------------------------------
@@ -192,7 +195,8 @@ async function main(): Promise<void> {
   log(
     `Kill and resume: killed after ${resume.killedAfterMs} ms with ${resume.sentAtKill} calls sent, ${resume.savedAtKill} saved ` +
       `(${resume.analystsDoneAtKill} analysts done), ${resume.inFlightAtKill} in flight (${resume.respondingAtKill} still streaming); ` +
-      `after resume ${resume.callsAfterResume} calls, ${resume.rebilledCalls} made again; resumed run ${resume.resumedStatus}`,
+      `after resume ${resume.callsAfterResume} calls, ${resume.rebilledCalls} made again; ` +
+      `analyst step ${resume.analystStepCompleted ? 'completed' : 'NOT completed'} after the resume`,
   );
   log(`Bundle: ${bundleBytes ?? 'missing'} bytes${bundleIsProduction ? '' : ' (not a production build: run `npm run build:prod`)'}`);
   log(

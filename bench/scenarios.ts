@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DEFAULT_PRICES, inputCost, runCost } from '../src/core/cost';
 import type { PromptLibrary } from '../src/core/library';
 import { Orchestrator } from '../src/core/orchestrator';
-import type { StateStore } from '../src/core/ports';
+import type { StateStore, WorkflowEvent } from '../src/core/ports';
 import type { OrchestratorSettings } from '../src/core/settings';
 import type { StepName, WorkflowState } from '../src/core/state';
 import { FileStateStore, nodeFileSystem, type StoreFileSystem } from '../src/core/stateStore';
@@ -314,7 +314,8 @@ export interface ResumeResult {
   callsAfterResume: number;
   analystsDoneAtKill: number;
   killedAfterMs: number;
-  resumedStatus: string;
+  /** Whether the resumed run finished its analyst step with all six analysts done. */
+  analystStepCompleted: boolean;
 }
 
 /** Analyst answers finished at the fake server before the child is killed. */
@@ -325,14 +326,16 @@ function taskKey(r: ModelRequestTiming): string {
 }
 
 /**
- * A run in a child process, killed with SIGKILL once KILL_AFTER_FINISHED analyst answers have
- * finished at the fake server (the others still streaming), then resumed here from what
- * reached the disk.
+ * The prepared run resumed in a child process, killed with SIGKILL once KILL_AFTER_FINISHED
+ * analyst answers have finished at the fake server (the others still under way), then resumed
+ * here from what reached the disk until its analyst step ends.
  */
-export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promise<ResumeResult> {
+export async function killAndResume(fakes: Fakes, library: PromptLibrary, prepared: PreparedRun): Promise<ResumeResult> {
   await resetFakes(fakes);
   const dir = tempDir('sa-bench-kill-');
+  cpSync(prepared.dir, dir, { recursive: true });
   const config: ChildConfig = {
+    runId: prepared.id,
     anthropicUrl: fakes.anthropic.url,
     anthropicKey: fakes.anthropic.apiKey,
     exaUrl: fakes.exa.url,
@@ -374,7 +377,13 @@ export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promi
   const saved = (await store.load(summary.id)).state;
   const before = snapshot.length;
 
-  const outcome = await new Orchestrator(benchDeps({ model: fakes.model, search: fakes.search, store, library })).resume(summary.id);
+  const controller = new AbortController();
+  const onEvent = (event: WorkflowEvent) => {
+    if (event.type === 'step-end' && event.step === 'analysts') controller.abort();
+  };
+  const outcome = await new Orchestrator(benchDeps({ model: fakes.model, search: fakes.search, store, library, onEvent })).resume(summary.id, {
+    signal: controller.signal,
+  });
   const after = (await fakes.timings()).anthropic.slice(before);
   const sentBefore = new Map<string, number>();
   for (const r of snapshot) sentBefore.set(r.key, (sentBefore.get(r.key) ?? 0) + 1);
@@ -396,6 +405,7 @@ export async function killAndResume(fakes: Fakes, library: PromptLibrary): Promi
     callsAfterResume: after.length,
     analystsDoneAtKill: Object.values(saved.analysts).filter((a) => a.status === 'done').length,
     killedAfterMs,
-    resumedStatus: outcome.state.status,
+    analystStepCompleted:
+      outcome.state.step !== 'analysts' && Object.values(outcome.state.analysts).filter((a) => a.status === 'done').length === SIX_ANALYSTS.length,
   };
 }
