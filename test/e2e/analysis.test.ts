@@ -89,6 +89,36 @@ describe('against the fake APIs', { timeout: 12 * 60_000 }, () => {
     });
   });
 
+  test('"Request changes" on the outline sends the feedback and shows a revised outline; no search without permission', async () => {
+    const wb = session.workbench;
+    const anthropic = session.anthropic;
+    const exa = session.exa;
+    assert.ok(anthropic && exa);
+    await withArtifacts(wb, 'outline-feedback', async () => {
+      anthropic.clearRequests();
+      exa.clearRequests();
+      await startFromPalette(wb, 'Should a family-owned hotel join an international franchise?');
+      const gates: GateName[] = [];
+      const first = await answerGates(wb, { stopAt: 'outline', webSearch: false }, gates);
+      assert.equal(first.ended, 'stopped', JSON.stringify(first));
+      const feedback = 'Add a section on the cost of leaving the franchise.';
+      const box = await wb.findInWebviews('textbox', 'Feedback');
+      await box.fill(feedback);
+      await wb.clickInWebview('button', 'Request changes');
+      await waitFor(
+        'a second outline call',
+        () => (anthropic.requests.some((r) => r.task?.label === 'outline:2' && r.outcome === 'ok') ? true : undefined),
+        60_000,
+      );
+      const revision = anthropic.requests.find((r) => r.task?.label === 'outline:2');
+      assert.ok(JSON.stringify(revision?.body).includes(feedback), 'the feedback did not reach the model');
+      await wb.findInWebviews('button', 'Approve outline', 60_000);
+      const outcome = await answerGates(wb, {}, gates);
+      assert.equal(outcome.ended, 'complete', JSON.stringify(outcome));
+      assert.equal(exa.requests.length, 0, 'web search ran although it was not allowed');
+    });
+  });
+
   test('Cancel Analysis during the analysts, then Resume Analysis finishes the run', async () => {
     const wb = session.workbench;
     const anthropic = session.anthropic;
