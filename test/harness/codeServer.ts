@@ -96,6 +96,8 @@ export interface CodeServer {
 }
 
 const running = new Set<ChildProcess>();
+/** Temporary folders of instances not stopped yet (removed on exit as a last resort). */
+const tempRoots = new Set<string>();
 let exitHookInstalled = false;
 
 /** Last resort when a test process ends without stop(): never leave a code-server behind. */
@@ -104,11 +106,16 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const child of running) killGroup(child, 'SIGKILL');
+    for (const dir of tempRoots) rmSync(dir, { recursive: true, force: true });
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(signal, () => {
       for (const child of running) killGroup(child, 'SIGKILL');
-      process.exit(130);
+      process.exit(code);
     });
   }
 }
@@ -176,6 +183,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   installExitHook();
   const tempRoot = mkdtempSync(path.join(os.tmpdir(), 'sa-code-server-'));
+  tempRoots.add(tempRoot);
   const userDataDir = path.join(tempRoot, 'user-data');
   const extensionsDir = path.join(tempRoot, 'extensions');
   const workspaceDir = path.join(tempRoot, 'workspace');
@@ -292,6 +300,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       running.delete(child);
       await new Promise<void>((resolve) => logStream.end(resolve));
       rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+      tempRoots.delete(tempRoot);
     };
 
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
@@ -312,5 +321,6 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   logStream.end();
   rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+  tempRoots.delete(tempRoot);
   throw lastError ?? new Error('code-server did not start');
 }
