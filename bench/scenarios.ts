@@ -300,9 +300,9 @@ export async function isolatedAnalystStep(
 }
 
 export interface ResumeResult {
-  /** Model requests the run had sent before the kill. */
+  /** Model requests the killed process had sent. */
   sentAtKill: number;
-  /** Model calls whose answers were on disk (in the saved state) at the kill. */
+  /** Of those, the calls whose answers were on disk (in the saved state) at the kill. */
   savedAtKill: number;
   /** Calls started whose answers had not reached the disk: the ones a resume may make again. */
   inFlightAtKill: number;
@@ -375,6 +375,9 @@ export async function killAndResume(fakes: Fakes, library: PromptLibrary, prepar
   const [summary] = await store.list();
   if (!summary) throw new Error('Nothing reached the disk before the kill.');
   const saved = (await store.load(summary.id)).state;
+  // Calls of the prepared run (before the proposal gate) were already in the state it started from.
+  const preparedCalls = (await new FileStateStore(prepared.dir).load(prepared.id)).state.calls.length;
+  const savedByChild = saved.calls.length - preparedCalls;
   const before = snapshot.length;
 
   const controller = new AbortController();
@@ -398,8 +401,8 @@ export async function killAndResume(fakes: Fakes, library: PromptLibrary, prepar
   }
   return {
     sentAtKill: snapshot.length,
-    savedAtKill: saved.calls.length,
-    inFlightAtKill: snapshot.length - saved.calls.length,
+    savedAtKill: savedByChild,
+    inFlightAtKill: snapshot.length - savedByChild,
     respondingAtKill: snapshot.filter((r) => r.outcome === 'client-closed' || r.outcome === 'pending').length,
     rebilledCalls: rebilled,
     callsAfterResume: after.length,
