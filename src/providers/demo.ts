@@ -28,8 +28,10 @@ function ids(text: string, pattern: RegExp): string[] {
   return [...new Set([...text.matchAll(pattern)].map((m) => m[1]))];
 }
 
+/** The output language the shared context asks for ("... for the reader in Italian"). */
 function italian(req: DemoRequest): boolean {
-  return /\bItalian\b/.test(req.system);
+  const m = /for the reader in ([A-Z][a-z]+)/.exec(req.system) ?? /^#* ?language_name\n([A-Z][a-z]+)$/m.exec(req.system);
+  return m?.[1] === 'Italian';
 }
 
 function json(value: unknown): string {

@@ -64,4 +64,21 @@ describe('a full run through the real SDKs against the fake APIs', () => {
     assert.doesNotMatch(JSON.stringify(s), new RegExp(fakes.anthropic.apiKey));
     assert.doesNotMatch(doc, new RegExp(fakes.anthropic.apiKey));
   });
+
+  it('follows the problem’s language end to end (Italian), and English stays English', async () => {
+    const library = await bundledLibrary();
+    const run = async (problem: string) => {
+      const h = harness({ model: fakes.model, search: fakes.search, library });
+      const { state } = await new Orchestrator(h.deps).start(problem);
+      assert.equal(state.status, 'done');
+      return state;
+    };
+    const it = await run('Dovremmo entrare nel mercato tedesco dei sensori industriali il prossimo anno, e come?');
+    assert.equal(it.language, 'it');
+    assert.match(it.finalDocument!.markdown, /Questo paragrafo illustrativo/);
+    assert.match(it.finalDocument!.markdown, /## Fonti/);
+    const en = await run('Should we enter the German market for industrial sensors next year, and how?');
+    assert.doesNotMatch(en.finalDocument!.markdown, /Questo paragrafo|Fonti/);
+    assert.ok(en.clarifications.every((c) => !/\b(della|quando|decisione)\b/.test(c.question)));
+  });
 });
