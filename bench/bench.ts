@@ -157,6 +157,7 @@ async function main(): Promise<void> {
       `serializing, ${ms(full.saves.durableWriteMs)} ms in durable writes and fsyncs, ${ms(full.saves.otherFsMs)} ms in other file operations); ` +
       `final state ${full.saves.stateBytes} bytes`,
   );
+  log(`  a finished answer reaches the disk ${ms(full.answerToDiskMs.median)} ms after the call returns (median; max ${ms(full.answerToDiskMs.max)} ms)`);
   log();
   log('Analyst step in isolation (cold cache, six analysts)');
   log(
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
           otherFsMs: round(full.saves.otherFsMs, 1),
           stateBytes: full.saves.stateBytes,
         },
+        answerToDiskMs: { median: round(full.answerToDiskMs.median, 1), max: round(full.answerToDiskMs.max, 1) },
         steps: full.steps.map((r) => ({
           step: r.step,
           wallMs: round(r.wallMs, 1),

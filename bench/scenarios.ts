@@ -130,6 +130,11 @@ export interface FullRunResult {
   medianStepOverheadMs: number | null;
   medianStepOverheadExSavesMs: number | null;
   saves: { count: number; totalMs: number; syncMs: number; durableWriteMs: number; otherFsMs: number; stateBytes: number };
+  /**
+   * From a model call returning to the end of the save that records it (the first save
+   * started after it): how long a finished, paid answer exists only in memory.
+   */
+  answerToDiskMs: { median: number | null; max: number | null };
 }
 
 /** A whole run, start to done, the reviewer answering at once. */
@@ -194,6 +199,14 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
     proposalInputCostUsd: proposalCalls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
     medianStepOverheadMs: median(steps.map((r) => r.overheadMs)),
     medianStepOverheadExSavesMs: median(steps.map((r) => r.overheadExSavesMs)),
+    answerToDiskMs: (() => {
+      const lags = model.calls
+        .filter((c) => c.ok)
+        .map((c) => store.saves.filter((x) => x.start >= c.end).sort((a, b) => a.start - b.start)[0])
+        .map((x, i) => (x ? x.end - model.calls.filter((c) => c.ok)[i].end : null))
+        .filter((v): v is number => v !== null);
+      return { median: median(lags), max: lags.length ? Math.max(...lags) : null };
+    })(),
     saves: {
       count: store.saves.length,
       totalMs: store.saves.reduce((n, x) => n + (x.end - x.start), 0),
