@@ -7,13 +7,14 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import path from 'node:path';
-import { openSession, type Session } from '../harness/session';
+import { cannedAnswer, openSession, type Session } from '../harness/session';
 import { withArtifacts, type Workbench } from '../harness/browser';
 import { filesContaining } from '../harness/codeServer';
 import { waitFor } from '../harness/time';
 import {
   CANCELLED_NOTIFICATION,
   answerGates,
+  currentGate,
   runToCompletion,
   startFromPalette,
   type GateName,
@@ -45,6 +46,7 @@ describe('against the fake APIs', { timeout: 12 * 60_000 }, () => {
 
   beforeEach(async () => {
     session.anthropic?.setFaults(undefined);
+    session.anthropic?.setResponder(cannedAnswer);
     await session.workbench.clearNotifications();
     await session.workbench.closeAllEditors();
   });
@@ -116,6 +118,42 @@ describe('against the fake APIs', { timeout: 12 * 60_000 }, () => {
       const outcome = await answerGates(wb, {}, gates);
       assert.equal(outcome.ended, 'complete', JSON.stringify(outcome));
       assert.equal(exa.requests.length, 0, 'web search ran although it was not allowed');
+    });
+  });
+
+  test('when analysts fail, the panel asks; "Retry failed analysts" runs only those again', async () => {
+    const wb = session.workbench;
+    const anthropic = session.anthropic;
+    assert.ok(anthropic);
+    await withArtifacts(wb, 'failed-analysts', async () => {
+      anthropic.clearRequests();
+      // The first two analysts to be called answer with something that is not an analysis.
+      const failing = new Set<string>();
+      anthropic.setResponder((input: AnthropicResponderInput) => {
+        const label = input.task?.step === 'analysts' ? input.task.label : undefined;
+        if (label && (failing.has(label) || failing.size < 2)) {
+          failing.add(label);
+          return 'I cannot help with that.';
+        }
+        return cannedAnswer(input);
+      });
+      await startFromPalette(wb, 'Should a publisher stop printing its weekly magazine?');
+      const gates: GateName[] = [];
+      const first = await answerGates(wb, { stopAt: 'failures', webSearch: false }, gates);
+      assert.equal(first.ended, 'stopped', JSON.stringify(first));
+      assert.equal(failing.size, 2);
+      const callsBefore = analystRequests(session);
+      anthropic.setResponder(cannedAnswer);
+      await wb.clickInWebview('button', 'Retry failed analysts');
+      await waitFor('the retry to start', async () => ((await currentGate(wb)) === 'failures' ? undefined : true), 30_000);
+      const outcome = await answerGates(wb, {}, gates);
+      assert.equal(outcome.ended, 'complete', JSON.stringify(outcome));
+      const retried = analystRequests(session).slice(callsBefore.length);
+      assert.deepEqual(
+        [...new Set(retried)].sort(),
+        [...failing].sort(),
+        `after the retry, analysts called: ${retried.join(', ')}`,
+      );
     });
   });
 
