@@ -21,8 +21,10 @@ entry="$install_dir/node_modules/code-server/out/node/entry.js"
 say() { echo "[setup-vscode-test] $*"; }
 fail() { echo "[setup-vscode-test] error: $*" >&2; exit 1; }
 
+# CHROMIUM_PATH (also read by test/harness/browser.ts) points at another Chromium-based browser.
 chromium_path() {
-  for candidate in /usr/bin/chromium /usr/bin/chromium-browser; do
+  for candidate in "${CHROMIUM_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
+    [ -n "$candidate" ] || continue
     if [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
   done
   return 1
