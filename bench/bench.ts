@@ -12,7 +12,7 @@ import { bundledLibrary, REPO_ROOT } from '../test/helpers/fakeRun';
 import { startFakeHost } from './fakeHost';
 import { measureActivation, type ActivationMeasurement } from './activation';
 import { median, ratio, round, verdict, type Target, type Verdict } from './metrics';
-import { fullRun, isolatedAnalystStep, killAndResume, prepareAtProposal, type AnalystStepResult } from './scenarios';
+import { fullRun, isolatedAnalystStep, killAndResume, prepareAtProposal, removeTempDirs, type AnalystStepResult } from './scenarios';
 import { ANALYST_OUTPUT_TOKENS, CONTEXT_TOKENS, MODEL_LATENCY, SEARCH_LATENCY, SEED } from './setup';
 
 const TARGETS: Record<string, Target> = {
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     resume = await killAndResume(fakes, library, prepared);
   } finally {
     await fakes.close();
+    removeTempDirs();
   }
 
   const criticalPathRatio = ratio(full.wallMs, full.latencySumMs);

@@ -5,7 +5,7 @@
  * analyst step and resumed (in a child process, killed with SIGKILL).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PRICES, inputCost, runCost } from '../src/core/cost';
@@ -22,8 +22,17 @@ import { benchDeps, InstantReviewer, now, PROBLEM, SIX_ANALYSTS, StepClock, Time
 
 export type Fakes = FakeHost;
 
+const createdDirs: string[] = [];
+
 function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  createdDirs.push(dir);
+  return dir;
+}
+
+/** Removes the state folders the scenarios created. */
+export function removeTempDirs(): void {
+  for (const dir of createdDirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 function resetFakes(fakes: Fakes): Promise<void> {
