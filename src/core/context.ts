@@ -197,11 +197,15 @@ export class RunContext {
     this.emit({ type: 'awaiting', gate });
   }
 
-  /** Back to work after the person answered. */
+  /**
+   * Back to work after the person answered. Not saved on its own: the next model call or the
+   * end of the step saves it (a crash before that asks the same gate again, losing nothing).
+   */
   async resumeWork(): Promise<void> {
     this.state.awaiting = null;
     this.state.status = 'running';
-    await this.checkpoint();
+    this.state.updatedAt = this.now();
+    this.emit({ type: 'state', state: this.state });
   }
 
   /** Awaits a reviewer promise, giving up when the run is cancelled. */

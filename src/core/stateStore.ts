@@ -36,6 +36,10 @@ export interface StoreFileSystem {
   writeFileDurably(file: string, text: string): Promise<void>;
   /** Flushes a directory's entries (a rename) to the disk; a no-op where the platform cannot. */
   syncDirectory(dir: string): Promise<void>;
+  /** Hard link (a second name for the same file: no copy). Optional: without it saves copy. */
+  link?(from: string, to: string): Promise<void>;
+  /** Size and modification time. Optional: without it every save checks the previous state. */
+  stat?(file: string): Promise<{ size: number; mtimeMs: number }>;
 }
 
 /** The store's file system on top of `node:fs/promises`. */
@@ -47,6 +51,11 @@ export const nodeFileSystem: StoreFileSystem = {
   readdir: (dir) => fsp.readdir(dir),
   rename: (from, to) => fsp.rename(from, to),
   unlink: (file) => fsp.unlink(file),
+  link: (from, to) => fsp.link(from, to),
+  async stat(file) {
+    const st = await fsp.stat(file);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  },
   appendFile: (file, text) => fsp.appendFile(file, text, 'utf8'),
   async writeFileDurably(file, text) {
     const handle = await fsp.open(file, 'w');
@@ -233,6 +242,15 @@ export class FileStateStore implements StateStore {
   private readonly secrets: () => Iterable<string | undefined>;
   /** Per-key chains of pending operations: writes of one run never interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Per run: the number of the last save asked for, its snapshot, and the last one written. */
+  private readonly versions = new Map<string, number>();
+  private readonly latest = new Map<string, { text: string; version: number }>();
+  private readonly written = new Map<string, number>();
+  /**
+   * Per run: size and time of the state.json this store wrote itself. While the file still has
+   * them, it is known to be valid and becomes the backup by a hard link, without being read.
+   */
+  private readonly knownGood = new Map<string, { size: number; mtimeMs: number }>();
 
   constructor(
     readonly rootDir: string,
@@ -294,11 +312,21 @@ export class FileStateStore implements StateStore {
         );
       }
       // Serialized now: later changes to the object do not leak into this save.
-      text = `${JSON.stringify(parsed.data, null, 2)}\n`;
+      text = `${JSON.stringify(parsed.data)}\n`;
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.enqueue(`state:${id}`, () => this.writeState(id, text));
+    // Saves asked for while another one is being written are coalesced: the next write takes
+    // the latest snapshot, and every save whose snapshot it supersedes is done with it.
+    const version = (this.versions.get(id) ?? 0) + 1;
+    this.versions.set(id, version);
+    this.latest.set(id, { text, version });
+    return this.enqueue(`state:${id}`, async () => {
+      if ((this.written.get(id) ?? 0) >= version) return;
+      const snapshot = this.latest.get(id)!;
+      await this.writeState(id, snapshot.text);
+      this.written.set(id, Math.max(this.written.get(id) ?? 0, snapshot.version));
+    });
   }
 
   async load(id: string): Promise<LoadResult> {
@@ -415,6 +443,7 @@ export class FileStateStore implements StateStore {
     const backupTemp = backup + TEMP_SUFFIX;
     let stage = `create the folder ${dir}`;
     let hadPrevious = false;
+    if (await this.isKnownGood(id, target)) return this.replaceKnownGood(id, text);
     try {
       await this.fs.mkdir(dir);
       // The current state becomes the backup, unless it is damaged: then the older backup,
@@ -441,6 +470,7 @@ export class FileStateStore implements StateStore {
       stage = `replace ${target}`;
       await this.fs.rename(temp, target);
       await this.fs.syncDirectory(dir);
+      await this.remember(id, target);
     } catch (err) {
       await this.fs.unlink(temp).catch(() => undefined);
       await this.fs.unlink(backupTemp).catch(() => undefined);
@@ -450,6 +480,61 @@ export class FileStateStore implements StateStore {
       throw new StateStoreError(
         'write-failed',
         `Could not save the analysis state: ${describeFsError(err)} (while trying to ${stage}). ${outcome}`,
+        fsCodeOf(err),
+      );
+    }
+  }
+
+  private async remember(id: string, target: string): Promise<void> {
+    if (!this.fs.stat || !this.fs.link) return;
+    try {
+      this.knownGood.set(id, await this.fs.stat(target));
+    } catch {
+      this.knownGood.delete(id);
+    }
+  }
+
+  private async isKnownGood(id: string, target: string): Promise<boolean> {
+    const known = this.knownGood.get(id);
+    if (!known || !this.fs.stat) return false;
+    try {
+      const now = await this.fs.stat(target);
+      return now.size === known.size && now.mtimeMs === known.mtimeMs;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The fast path while state.json is the one this store wrote: the new state is written
+   * durably to a temp file, the current state.json gets a second name (hard link) that replaces
+   * the backup, and the temp file is renamed over state.json. state.json exists at every moment.
+   */
+  private async replaceKnownGood(id: string, text: string): Promise<void> {
+    const dir = this.runDir(id);
+    const target = path.join(dir, STATE_FILE);
+    const backup = path.join(dir, BACKUP_FILE);
+    const temp = target + TEMP_SUFFIX;
+    const backupTemp = backup + TEMP_SUFFIX;
+    let stage = `write ${temp}`;
+    try {
+      await this.fs.writeFileDurably(temp, text);
+      stage = `keep ${target} as ${backup}`;
+      await this.fs.unlink(backupTemp).catch(() => undefined);
+      await this.fs.link!(target, backupTemp);
+      await this.fs.rename(backupTemp, backup);
+      stage = `replace ${target}`;
+      await this.fs.rename(temp, target);
+      await this.fs.syncDirectory(dir);
+      await this.remember(id, target);
+    } catch (err) {
+      this.knownGood.delete(id);
+      await this.fs.unlink(temp).catch(() => undefined);
+      await this.fs.unlink(backupTemp).catch(() => undefined);
+      throw new StateStoreError(
+        'write-failed',
+        `Could not save the analysis state: ${describeFsError(err)} (while trying to ${stage}). ` +
+          `Nothing was lost: the previous state is intact in ${target}.`,
         fsCodeOf(err),
       );
     }

@@ -99,7 +99,6 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
 export async function runCitations(ctx: RunContext): Promise<void> {
   const s = ctx.state;
   registerAnalystSources(ctx);
-  await ctx.checkpoint();
 
   const system = [
     { text: sharedPrefix(ctx), cache: true },

@@ -41,8 +41,8 @@ async function writeRevision(ctx: RunContext): Promise<void> {
   });
   const text = stripOuterFence(call.text).trim();
   if (!text) throw new GateError('outline', 'outline', 'The outline came back empty. Resume to try again.');
+  // Saved when the outline gate opens, right after.
   s.outline.push({ n, text, createdAt: ctx.now(), author: 'model' });
-  await ctx.checkpoint();
 }
 
 export async function runOutline(ctx: RunContext): Promise<void> {

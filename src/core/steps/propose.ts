@@ -130,8 +130,8 @@ export async function runPropose(ctx: RunContext): Promise<void> {
       s.webSearchAllowed = s.proposal.webSearch && ctx.search !== null;
       break;
     }
+    // Saved when the gate opens again, right after.
     s.proposal = applyChanges(ctx, s.proposal, decision.changes);
-    await ctx.checkpoint();
   }
   await ctx.resumeWork();
 }

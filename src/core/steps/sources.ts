@@ -93,10 +93,7 @@ async function loadChoice(ctx: RunContext, choice: Extract<SourceChoice, { kind:
 
 export async function runSources(ctx: RunContext): Promise<void> {
   const s = ctx.state;
-  if (!s.sourceNeed) {
-    await judgeNeed(ctx);
-    await ctx.checkpoint();
-  }
+  if (!s.sourceNeed) await judgeNeed(ctx);
   let problem: string | undefined;
   for (let round = 1; ; round++) {
     await ctx.awaitPerson('sources');
