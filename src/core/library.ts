@@ -81,15 +81,22 @@ export interface StepPromptVars {
     analyst_catalog: string;
     default_analysts: string;
   };
-  /** Answer: markdown with YAML frontmatter (see AnalystFrontmatter in state.ts). */
-  analyst: {
+  /**
+   * The part of the analyst instructions common to every analyst of a run (role in the
+   * engagement, output rules, answer format). Sent as a second cached block, so parallel
+   * analysts read it from the prompt cache.
+   */
+  'analyst-frame': {
     language_name: string;
+    synthesizer_name: string;
+    output_rules: string;
+  };
+  /** The analyst's own part. Answer: markdown with YAML frontmatter (AnalystFrontmatter in state.ts). */
+  analyst: {
     analyst_name: string;
     analyst_focus: string;
     analyst_method: string;
     required_fields: string;
-    synthesizer_name: string;
-    output_rules: string;
   };
   /** Answer: markdown. */
   integration: {
@@ -141,6 +148,7 @@ export const STEP_PROMPT_IDS: StepPromptId[] = [
   'source-need',
   'clarify',
   'proposal',
+  'analyst-frame',
   'analyst',
   'integration',
   'outline',

@@ -97,15 +97,8 @@ const STEP_PLACEHOLDER_TABLE: { [K in StepPromptId]: { [P in keyof StepPromptVar
     analyst_catalog: true,
     default_analysts: true,
   },
-  analyst: {
-    language_name: true,
-    analyst_name: true,
-    analyst_focus: true,
-    analyst_method: true,
-    required_fields: true,
-    synthesizer_name: true,
-    output_rules: true,
-  },
+  'analyst-frame': { language_name: true, synthesizer_name: true, output_rules: true },
+  analyst: { analyst_name: true, analyst_focus: true, analyst_method: true, required_fields: true },
   integration: { language_name: true, synthesizer_name: true, synthesizer_method: true, analyst_outputs: true },
   outline: {
     language_name: true,

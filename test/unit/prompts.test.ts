@@ -66,14 +66,16 @@ function realisticVars(lib: PromptLibrary): { [K in keyof StepPromptVars]: StepP
       analyst_catalog: lib.analysts.map((a) => `- \`${a.id}\` — ${a.name}: ${a.description}`).join('\n'),
       default_analysts: synth.defaultAnalysts.join(', '),
     },
-    analyst: {
+    'analyst-frame': {
       language_name,
+      synthesizer_name: synth.name,
+      output_rules: lib.render('output-rules', { language_name }),
+    },
+    analyst: {
       analyst_name: analyst.name,
       analyst_focus: analyst.focus,
       analyst_method: analyst.method,
       required_fields: analyst.requiredFields.join(', '),
-      synthesizer_name: synth.name,
-      output_rules: lib.render('output-rules', { language_name }),
     },
     integration: {
       language_name,
@@ -175,8 +177,10 @@ test('every step prompt uses exactly its placeholders and renders with realistic
     const file = path.join(BUNDLED, 'steps', `${id}.md`);
     const template = parseStepPrompt(id, await fs.readFile(file, 'utf8'));
     assert.deepEqual([...template.placeholders].sort(), [...STEP_PROMPT_PLACEHOLDERS[id]].sort(), id);
-    const text = lib.render(id, vars[id] as never);
-    assert.ok(text.length > 400, `${id} renders to real text`);
+    // The analyst's own part is always sent after the shared analyst frame: check them together.
+    const own = lib.render(id, vars[id] as never);
+    const text = id === 'analyst' ? lib.render('analyst-frame', vars['analyst-frame']) + own : own;
+    assert.ok(own.length > 200 && text.length > 400, `${id} renders to real text`);
     assert.doesNotMatch(text.replace(/\{\{max\}\}/g, ''), /\{\{\s*[\w.-]+\s*\}\}/, `${id}: no placeholder left`);
     assert.ok(text.includes('Italian'), `${id} states the output language`);
   }
@@ -218,7 +222,7 @@ test('the writing steps state the citation and marker conventions', async () => 
   assert.match(full, /no bibliography/);
   const integration = lib.render('integration', vars.integration);
   assert.ok(integration.includes('[Source: analyst-market]') && integration.includes('`[S2]`'));
-  const analyst = lib.render('analyst', vars.analyst);
+  const analyst = lib.render('analyst-frame', vars['analyst-frame']) + lib.render('analyst', vars.analyst);
   for (const key of ['analyst', 'key_findings', 'confidence', 'sources', 'assumptions', 'open_questions']) {
     assert.ok(analyst.includes(`\`${key}\``), `analyst prompt names ${key}`);
   }
@@ -228,7 +232,7 @@ test('the writing steps state the citation and marker conventions', async () => 
 
 test("the analyst prompt's example frontmatter satisfies the core's analyst schema", async () => {
   const lib = await bundledOnly();
-  const text = lib.render('analyst', realisticVars(lib).analyst);
+  const text = lib.render('analyst-frame', realisticVars(lib)['analyst-frame']);
   const example = /```markdown\n---\n([\s\S]*?)\n---/.exec(text);
   assert.ok(example, 'the analyst prompt shows an example');
   const parsed = AnalystFrontmatter.safeParse(parseYaml(example[1]));

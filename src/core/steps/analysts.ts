@@ -52,13 +52,10 @@ async function runOne(
   run.status = 'running';
   ctx.emit({ type: 'analyst-start', analyst: run.id });
   const ownPrompt = ctx.library.render('analyst', {
-    language_name: outputLanguageName(s),
     analyst_name: def.name,
     analyst_focus: def.focus,
     analyst_method: def.method,
     required_fields: def.requiredFields.length ? def.requiredFields.join(', ') : '(none beyond the common fields)',
-    synthesizer_name: ctx.library.synthesizers.find((x) => x.id === s.proposal!.synthesizer)?.name ?? s.proposal!.synthesizer,
-    output_rules: ctx.library.render('output-rules', { language_name: outputLanguageName(s) }),
   });
   let messages: ModelMessage[] = [
     {
@@ -137,6 +134,17 @@ async function runOne(
   await ctx.checkpoint();
 }
 
+/** The analyst instructions common to every analyst of this run. */
+function analystFrame(ctx: RunContext): string {
+  const s = ctx.state;
+  const language = outputLanguageName(s);
+  return ctx.library.render('analyst-frame', {
+    language_name: language,
+    synthesizer_name: ctx.library.synthesizers.find((x) => x.id === s.proposal!.synthesizer)?.name ?? s.proposal!.synthesizer,
+    output_rules: ctx.library.render('output-rules', { language_name: language }),
+  });
+}
+
 /** An analyst interrupted mid-attempt goes back to pending, to redo (or reuse) that attempt. */
 export function resetInterrupted(run: AnalystRun): void {
   if (run.status !== 'running') return;
@@ -157,7 +165,8 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
 
   for (;;) {
     const prefix = sharedPrefix(ctx);
-    const system = [{ text: prefix, cache: true }];
+    // Two cached blocks: the run's shared prefix, then the instructions common to all analysts.
+    const system = [{ text: prefix, cache: true }, { text: analystFrame(ctx), cache: true }];
     const pending = proposal.analysts.map((id) => s.analysts[id]).filter((r) => r.status === 'pending');
     // Prompt caching: a prefix is readable by other requests only once the response that writes
     // it has begun. Unless it is already warm, the first analyst leads and the others start as
