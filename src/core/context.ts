@@ -47,6 +47,8 @@ export class RunContext {
   readonly prices: PriceTable;
   readonly runLog: RunLog;
   private readonly onEvent: (event: WorkflowEvent) => void;
+  private readonly pendingSaves = new Set<Promise<void>>();
+  private saveError: Error | null = null;
   /** Cached prefixes known to be in the provider's cache: text -> time of the call that used it. */
   private readonly warmPrefixes = new Map<string, number>();
 
@@ -97,11 +99,37 @@ export class RunContext {
     this.state.history.push({ at: this.now(), step, event, detail });
   }
 
-  /** Saves the state (atomically, through the store). */
+  /**
+   * Checkpoints the state: the store takes its snapshot now and writes it in order (atomically)
+   * while the run goes on, so the disk stays off the critical path. A failed write stops the run
+   * before its next model call or gate (`flush`, `assertSaved`), so nothing is paid for that
+   * could not be recorded.
+   */
   async checkpoint(): Promise<void> {
+    this.assertSaved();
     this.state.updatedAt = this.now();
-    await this.store.save(this.state);
+    const saving = this.store.save(this.state).catch((err: unknown) => {
+      this.saveError ??= err instanceof Error ? err : new Error(String(err));
+    });
+    this.pendingSaves.add(saving);
+    void saving.finally(() => this.pendingSaves.delete(saving));
     this.emit({ type: 'state', state: this.state });
+  }
+
+  /** Waits until every checkpoint taken so far is on disk; throws if one could not be written. */
+  async flush(): Promise<void> {
+    while (this.pendingSaves.size > 0) await Promise.all([...this.pendingSaves]);
+    this.assertSaved();
+  }
+
+  /** Forgets a failed save, to try once more to record how the run stopped. */
+  clearSaveError(): void {
+    this.saveError = null;
+  }
+
+  /** Throws the error of a failed save, if any. */
+  assertSaved(): void {
+    if (this.saveError) throw this.saveError;
   }
 
   /**
@@ -130,6 +158,7 @@ export class RunContext {
       return done;
     }
     this.throwIfCancelled();
+    this.assertSaved();
     const model = spec.model ?? this.modelFor(spec.step);
     const tag = `<!-- task: ${spec.step}/${spec.label} -->\n`;
     const last = spec.messages.length - 1;
@@ -193,7 +222,9 @@ export class RunContext {
   async awaitPerson(gate: NonNullable<WorkflowState['awaiting']>): Promise<void> {
     this.state.awaiting = gate;
     this.state.status = 'awaiting';
+    // The person may close the window while the gate is open: the state is on disk first.
     await this.checkpoint();
+    await this.flush();
     this.emit({ type: 'awaiting', gate });
   }
 

@@ -49,6 +49,7 @@ export class Orchestrator {
     const state = createState({ id: defaultRunId(problem, now), problem, now, demo: this.deps.model.demo === true });
     const ctx = new RunContext(state, this.deps, options.signal);
     await ctx.checkpoint();
+    await ctx.flush();
     ctx.runLog.header(state);
     return this.drive(ctx);
   }
@@ -89,7 +90,8 @@ export class Orchestrator {
       s.status = 'done';
       s.awaiting = null;
       await ctx.checkpoint();
-      ctx.runLog.summary(s);
+      await ctx.flush();
+      await ctx.runLog.summary(s);
       return { state: s };
     } catch (err) {
       return this.stop(ctx, err);
@@ -113,11 +115,14 @@ export class Orchestrator {
     s.awaiting = null;
     for (const a of Object.values(s.analysts)) resetInterrupted(a);
     try {
+      await ctx.flush().catch(() => undefined);
+      ctx.clearSaveError();
       await ctx.checkpoint();
+      await ctx.flush();
     } catch (saveErr) {
       ctx.log.error(`The state could not be saved after the run stopped: ${errorMessage(saveErr)}`);
     }
-    ctx.runLog.summary(s);
+    await ctx.runLog.summary(s);
     return { state: s, error: err instanceof CancelledByPerson ? undefined : error };
   }
 }

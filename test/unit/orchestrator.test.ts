@@ -74,6 +74,36 @@ describe('a full run with a scripted reviewer', () => {
   });
 });
 
+describe('a full disk while saving the state', () => {
+  it('stops the run with a clear message before paying for calls that could not be recorded', async () => {
+    const h = harness();
+    let full = false;
+    const inner = h.store;
+    const store = {
+      ...inner,
+      list: () => inner.list(),
+      load: (id: string) => inner.load(id),
+      readRunLog: (id: string) => inner.readRunLog(id),
+      appendRunLog: (id: string, md: string) => inner.appendRunLog(id, md),
+      save: (st: Parameters<typeof inner.save>[0]) =>
+        full ? Promise.reject(new Error('Could not save the analysis state: the disk is full (ENOSPC).')) : inner.save(st),
+    };
+    h.model.rewrite = (req, res) => {
+      if (req.step === 'clarify') full = true;
+      return res;
+    };
+    const { state, error } = await new Orchestrator({ ...h.deps, store }).start(PROBLEM);
+    assert.equal(state.status, 'failed');
+    assert.match(error!.message, /disk is full/);
+    const afterFull = h.model.calls.slice(h.model.calls.findIndex((c) => c.step === 'clarify') + 1);
+    assert.equal(afterFull.length, 0, `no paid call after the failed save: ${afterFull.map((c) => c.label).join(', ')}`);
+    // What reached the disk is intact and can be resumed once there is space.
+    full = false;
+    const saved = await inner.load(state.id);
+    assert.equal(saved.state.step, 'clarify');
+  });
+});
+
 describe('the proposal gate', () => {
   it('runs nothing before approval: cancelling the proposal makes no analyst call', async () => {
     const h = harness({ reviewer: new ScriptedReviewer({ proposal: [{ kind: 'cancel' }] }) });
