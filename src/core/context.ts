@@ -222,9 +222,9 @@ export class RunContext {
   async awaitPerson(gate: NonNullable<WorkflowState['awaiting']>): Promise<void> {
     this.state.awaiting = gate;
     this.state.status = 'awaiting';
-    // The person may close the window while the gate is open: the state is on disk first.
+    // Written while the person reads the gate (a few milliseconds); a crash before it lands
+    // resumes from the previous checkpoint and asks the same gate again.
     await this.checkpoint();
-    await this.flush();
     this.emit({ type: 'awaiting', gate });
   }
 
