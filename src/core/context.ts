@@ -197,7 +197,8 @@ export class RunContext {
       step: spec.step,
       model: response.model || model,
       usage: response.usage,
-      costUsd: callCost(this.prices, response.model || model, response.usage),
+      // The offline demo model makes no API call: nothing is billed.
+      costUsd: this.model.demo ? 0 : callCost(this.prices, response.model || model, response.usage),
       durationMs: response.durationMs,
       stopReason: response.stopReason,
       at: this.now(),

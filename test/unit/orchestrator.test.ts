@@ -132,11 +132,22 @@ describe('the proposal gate', () => {
     assert.deepEqual(h.model.calls.filter((c) => c.step === 'analysts').map((c) => c.label), ['analyst:risk']);
   });
 
-  it('shows an estimated cost with the proposal', async () => {
-    const h = harness();
-    await new Orchestrator(h.deps).start(PROBLEM);
+  it('shows an estimated cost with the proposal, and bills what the calls cost', async () => {
+    const demo = new DemoModel();
+    const paid = { complete: (r: ModelRequest, o?: Parameters<DemoModel['complete']>[1]) => demo.complete(r, o) };
+    const h = harness({ model: paid });
+    const { state } = await new Orchestrator(h.deps).start(PROBLEM);
     const view = h.reviewer.seen.find((x) => x.gate === 'proposal')!.payload as { proposal: { estimatedCostUsd: number } };
     assert.ok(view.proposal.estimatedCostUsd > 0);
+    assert.ok(state.calls.every((c) => c.costUsd > 0));
+  });
+
+  it('bills nothing and estimates nothing in demo mode', async () => {
+    const h = harness();
+    const { state } = await new Orchestrator(h.deps).start(PROBLEM);
+    assert.equal(state.proposal!.estimatedCostUsd, 0);
+    assert.ok(state.calls.every((c) => c.costUsd === 0));
+    assert.match(state.finalDocument!.markdown, /cost_usd: 0\n/);
   });
 });
 

@@ -15,6 +15,7 @@ import type { Proposal } from '../state';
 const ProposalAnswer = z.object({ analysts: z.array(z.string()).default([]), rationale: z.string().default('') });
 
 export function estimateFor(ctx: RunContext, p: Pick<Proposal, 'analysts' | 'webSearch' | 'template'>): number {
+  if (ctx.model.demo) return 0;
   const tpl = ctx.library.templates.find((t) => t.id === p.template);
   return estimateRunCost(ctx.prices, {
     sharedTokens: estimateTokens(sharedPrefix(ctx)) + 1500,
