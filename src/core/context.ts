@@ -173,14 +173,17 @@ export class RunContext {
     };
     let response;
     let begun = false;
+    const begin = () => {
+      if (begun) return;
+      begun = true;
+      spec.onBegin?.();
+    };
     try {
       response = await this.model.complete(request, {
         signal: this.signal,
+        onStart: begin,
         onText: (delta) => {
-          if (!begun) {
-            begun = true;
-            spec.onBegin?.();
-          }
+          begin();
           if (spec.stream) this.emit({ type: 'text', step: spec.step, label: spec.label, delta });
         },
       });

@@ -45,6 +45,8 @@ export interface ModelCallOptions {
   signal?: AbortSignal;
   /** Streamed text as it arrives (for editor tabs that fill in while generated). */
   onText?: (delta: string) => void;
+  /** The provider has begun its response (for Anthropic: `message_start`), before any text. */
+  onStart?: () => void;
 }
 
 export interface LanguageModel {

@@ -128,7 +128,7 @@ export class AnthropicModel implements LanguageModel {
   }
 
   async complete(request: ModelRequest, options: ModelCallOptions = {}): Promise<ModelResponse> {
-    const { signal, onText } = options;
+    const { signal, onText, onStart } = options;
     const started = Date.now();
     const params = this.buildParams(request);
     // Text already handed to onText, across attempts: a retried attempt only streams what goes
@@ -158,7 +158,7 @@ export class AnthropicModel implements LanguageModel {
         }
       };
 
-      const outcome = await this.attempt(params, signal, deliver);
+      const outcome = await this.attempt(params, signal, deliver, onStart);
       if ('message' in outcome) {
         const message = outcome.message;
         const text = message.content
@@ -231,6 +231,7 @@ export class AnthropicModel implements LanguageModel {
     params: Anthropic.MessageCreateParamsNonStreaming,
     signal: AbortSignal | undefined,
     onDelta: (delta: string) => void,
+    onStart?: () => void,
   ): Promise<{ message: Anthropic.Message } | { failure: Failure }> {
     let connected = false;
     const stream = this.client.messages.stream(params, { signal });
@@ -238,6 +239,9 @@ export class AnthropicModel implements LanguageModel {
       connected = true;
     });
     stream.on('text', (delta) => onDelta(delta));
+    stream.on('streamEvent', (event) => {
+      if (event.type === 'message_start') onStart?.();
+    });
     try {
       const message = await stream.finalMessage();
       return { message };
