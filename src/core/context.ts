@@ -48,6 +48,7 @@ export class RunContext {
   readonly runLog: RunLog;
   private readonly onEvent: (event: WorkflowEvent) => void;
   private readonly pendingSaves = new Set<Promise<void>>();
+  private snapshotDue = false;
   private saveError: Error | null = null;
   /** Cached prefixes known to be in the provider's cache: text -> time of the call that used it. */
   private readonly warmPrefixes = new Map<string, number>();
@@ -100,24 +101,36 @@ export class RunContext {
   }
 
   /**
-   * Checkpoints the state: the store takes its snapshot now and writes it in order (atomically)
-   * while the run goes on, so the disk stays off the critical path. A failed write stops the run
-   * before its next model call or gate (`flush`, `assertSaved`), so nothing is paid for that
-   * could not be recorded.
+   * Checkpoints the state. Checkpoints asked for in one burst of work share one snapshot, taken
+   * at the next turn of the event loop or before the next model call or search starts —
+   * whichever comes first — so a recorded answer is always handed to the store before anything
+   * else is paid for. The store writes snapshots in order (atomically) while the run goes on,
+   * keeping the disk off the critical path. A failed write stops the run before its next model
+   * call or gate (`flush`, `assertSaved`), so nothing is paid for that could not be recorded.
    */
   async checkpoint(): Promise<void> {
     this.assertSaved();
     this.state.updatedAt = this.now();
+    this.emit({ type: 'state', state: this.state });
+    if (this.snapshotDue) return;
+    this.snapshotDue = true;
+    setImmediate(() => this.snapshot());
+  }
+
+  /** Hands the state to the store now if a checkpoint is waiting for its snapshot. */
+  snapshot(): void {
+    if (!this.snapshotDue) return;
+    this.snapshotDue = false;
     const saving = this.store.save(this.state).catch((err: unknown) => {
       this.saveError ??= err instanceof Error ? err : new Error(String(err));
     });
     this.pendingSaves.add(saving);
     void saving.finally(() => this.pendingSaves.delete(saving));
-    this.emit({ type: 'state', state: this.state });
   }
 
   /** Waits until every checkpoint taken so far is on disk; throws if one could not be written. */
   async flush(): Promise<void> {
+    this.snapshot();
     while (this.pendingSaves.size > 0) await Promise.all([...this.pendingSaves]);
     this.assertSaved();
   }
@@ -158,6 +171,7 @@ export class RunContext {
       return done;
     }
     this.throwIfCancelled();
+    this.snapshot();
     this.assertSaved();
     const model = spec.model ?? this.modelFor(spec.step);
     const tag = `<!-- task: ${spec.step}/${spec.label} -->\n`;
@@ -229,6 +243,7 @@ export class RunContext {
     // Written while the person reads the gate (a few milliseconds); a crash before it lands
     // resumes from the previous checkpoint and asks the same gate again.
     await this.checkpoint();
+    this.snapshot();
     this.emit({ type: 'awaiting', gate });
   }
 

@@ -61,6 +61,8 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
   }
   if (s.searches.length >= ctx.settings.maxSearchesPerAnalysis) return [];
   ctx.throwIfCancelled();
+  ctx.snapshot();
+  ctx.assertSaved();
   const started = Date.now();
   let out;
   try {
