@@ -38,28 +38,48 @@ function json(value: unknown): string {
   return '```json\n' + JSON.stringify(value, null, 2) + '\n```';
 }
 
-function catalogIds(system: string, kind: 'synthesizers' | 'templates' | 'analysts'): string[] {
-  const lines = system.split('\n');
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^- `([a-z0-9-]+)` — /.exec(lines[i]);
-    if (!m) continue;
-    const isTemplate = /\(about \d+ words\)\s*$/.test(lines[i]);
-    const isSynth = /^\s+When to use:/.test(lines[i + 1] ?? '');
-    if (kind === 'templates' && isTemplate) out.push(m[1]);
-    else if (kind === 'synthesizers' && isSynth) out.push(m[1]);
-    else if (kind === 'analysts' && !isTemplate && !isSynth) out.push(m[1]);
-  }
-  return out;
-}
-
 function sectionTitles(system: string): string[] {
   const titles = [...system.matchAll(/^\d+\. ([^(:\n]+?)(?: \(about \d+ words\))?:/gm)].map((m) => m[1].trim());
   return titles.length ? titles.slice(0, 8) : ['Context', 'Analysis', 'Options', 'Recommendation'];
 }
 
+/** The text inside `<tag>…</tag>` in the prompt, or the whole prompt when there is no such tag. */
+function tagged(system: string, tag: string): string {
+  const m = new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`).exec(system);
+  return m ? m[1] : system;
+}
+
 function outlinePoints(system: string): string[] {
-  return [...system.matchAll(/^## (.+)$/gm)].map((m) => m[1].trim()).filter((t) => !/^(Sources|Fonti)$/.test(t));
+  return [...tagged(system, 'outline').matchAll(/^## (.+)$/gm)]
+    .map((m) => m[1].trim())
+    .filter((t) => !/^(Sources|Fonti)$/.test(t));
+}
+
+function words(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .split(/[^a-z]+/)
+      .filter((w) => w.length >= 4)
+      .map((w) => w.slice(0, 6)),
+  );
+}
+
+/** Synthesizer ids of the catalog, the ones whose description shares most words with the problem first. */
+function rankSynthesizers(system: string): string[] {
+  const problem = words(tagged(system, 'problem'));
+  const lines = system.split('\n');
+  const scored: Array<{ id: string; score: number; order: number }> = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^- `([a-z0-9-]+)` — /.exec(lines[i]);
+    if (!m || !/^\s+When to use:/.test(lines[i + 1] ?? '')) continue;
+    const entry = words(`${m[1].replace(/-/g, ' ')} ${lines[i]} ${lines[i + 1]}`);
+    const score = [...entry].filter((w) => problem.has(w)).length;
+    scored.push({ id: m[1], score, order: scored.length });
+  }
+  return scored.sort((a, b) => b.score - a.score || a.order - b.order).map((x) => x.id);
 }
 
 function analystAnswer(req: DemoRequest, id: string): string {
@@ -97,7 +117,7 @@ export function demoAnswer(req: DemoRequest): string {
   switch (req.step) {
     case 'parse':
     case 'clarify': {
-      const synths = catalogIds(req.system, 'synthesizers');
+      const synths = rankSynthesizers(req.system);
       if (label === 'clarify') {
         return json({
           questions: [
@@ -106,7 +126,6 @@ export function demoAnswer(req: DemoRequest): string {
           ],
         });
       }
-      const templates = catalogIds(req.system, 'templates');
       const [a, b, ...rest] = synths;
       const rescore = label === 'rescore';
       return json({
@@ -115,7 +134,6 @@ export function demoAnswer(req: DemoRequest): string {
           ...(b ? [{ id: b, score: rescore ? 0.52 : 0.68, reason: it ? 'Alternativa plausibile (demo)' : 'A plausible alternative (demo)' }] : []),
           ...rest.slice(0, 2).map((id) => ({ id, score: 0.3, reason: 'demo' })),
         ],
-        template: templates[0] ?? 'executive-brief',
         factual: true,
       });
     }
@@ -150,7 +168,7 @@ export function demoAnswer(req: DemoRequest): string {
       return json({ citations, gaps, factual: true });
     }
     case 'fulltext': {
-      const map = [...req.system.matchAll(/^- (.+?): ((?:\[S\d+\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
+      const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
       const points = map.length ? map : outlinePoints(req.system).map((p) => ({ point: p, cites: '' }));
       const body = points
         .map(({ point, cites }) =>

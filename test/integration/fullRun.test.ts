@@ -60,6 +60,11 @@ describe('a full run through the real SDKs against the fake APIs', () => {
     const written = s.calls.filter((c) => c.step === 'fulltext').at(-1)!.text;
     for (const id of citedIds(written)) assert.ok(s.sources.some((x) => x.id === id), `${id} resolves`);
     assert.doesNotMatch(body, /\[Source:|\[S\d+\]|<!-- task/);
+    // The canned answers follow the approved outline, not the headings of the prompts.
+    const headings = [...body.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    const outlineHeadings = [...s.outline.at(-1)!.text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    for (const h of headings.filter((x) => x !== 'Sources')) assert.ok(outlineHeadings.includes(h), `${h} is an outline section`);
+    assert.equal(fm.synthesizer, 'market-entry');
     // Nothing secret reached the state or the document.
     assert.doesNotMatch(JSON.stringify(s), new RegExp(fakes.anthropic.apiKey));
     assert.doesNotMatch(doc, new RegExp(fakes.anthropic.apiKey));

@@ -18,7 +18,8 @@ export const ParseAnswer = z.object({
   synthesizers: z
     .array(z.object({ id: z.string(), score: z.coerce.number().min(0).max(1), reason: z.string().default('') }))
     .min(1),
-  template: z.string().min(1),
+  /** May be left out: the top synthesizer's first template is used. */
+  template: z.string().default(''),
   factual: z.boolean().default(true),
 });
 
