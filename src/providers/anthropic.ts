@@ -15,7 +15,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError, ConfigurationError } from '../core/errors';
 import type { LanguageModel, Log, ModelCallOptions, ModelRequest, ModelResponse } from '../core/ports';
-import { backoffDelay, sleep as defaultSleep, type Sleep } from './retry';
+import { backoffDelay, checkedBaseUrl, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface AnthropicModelOptions {
   apiKey: string;
@@ -90,17 +90,7 @@ export class AnthropicModel implements LanguageModel {
     if (!apiKey) {
       throw new ConfigurationError('anthropicKey', 'No Anthropic API key is set. Add one to use the Anthropic models.');
     }
-    if (options.baseURL !== undefined) {
-      let url: URL | undefined;
-      try {
-        url = new URL(options.baseURL);
-      } catch {
-        url = undefined;
-      }
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        throw new ConfigurationError('baseUrl', `The Anthropic base URL "${options.baseURL}" is not a valid http(s) URL.`);
-      }
-    }
+    if (options.baseURL !== undefined) checkedBaseUrl(options.baseURL, 'Anthropic');
     this.apiKey = apiKey;
     this.baseURL = options.baseURL;
     this.midStreamRetries = Math.max(0, options.midStreamRetries ?? 2);

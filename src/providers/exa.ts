@@ -11,7 +11,7 @@
 import Exa, { type CostDollars } from 'exa-js';
 import { CancelledError, ConfigurationError } from '../core/errors';
 import type { Log, SearchOptions, SearchResult, WebSearch } from '../core/ports';
-import { backoffDelay, parseRetryAfter, sleep as defaultSleep, type Sleep } from './retry';
+import { backoffDelay, checkedBaseUrl, parseRetryAfter, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface ExaSearchOptions {
   apiKey: string;
@@ -84,19 +84,7 @@ export class ExaSearch implements WebSearch {
   constructor(options: ExaSearchOptions) {
     const apiKey = options.apiKey?.trim() ?? '';
     if (!apiKey) throw new ConfigurationError('exaKey', 'No Exa API key is set. Add one to use web search.');
-    let baseURL = DEFAULT_BASE_URL;
-    if (options.baseURL !== undefined) {
-      let url: URL | undefined;
-      try {
-        url = new URL(options.baseURL);
-      } catch {
-        url = undefined;
-      }
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        throw new ConfigurationError('baseUrl', `The Exa base URL "${options.baseURL}" is not a valid http(s) URL.`);
-      }
-      baseURL = options.baseURL.replace(/\/+$/, '');
-    }
+    const baseURL = options.baseURL !== undefined ? checkedBaseUrl(options.baseURL, 'Exa') : DEFAULT_BASE_URL;
     this.apiKey = apiKey;
     this.exa = new Exa(apiKey, baseURL);
     this.timeoutMs = options.timeoutMs ?? 20_000;
