@@ -22,8 +22,8 @@
  * the prompt, the same way for every request.
  */
 import http from 'node:http';
+import { authStyleOf, hasKey, isRecord, listenOnLoopback, readBody, redactedHeaders, wait } from './http';
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { estimateTokens, seededRandom, truncateToTokens, withJitter } from './tokens';
 
 // ---------------------------------------------------------------------------------------------
@@ -227,10 +227,6 @@ interface Segment {
   ttl?: Ttl;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function ttlOf(block: unknown): Ttl | undefined {
   if (!isRecord(block) || !isRecord(block.cache_control)) return undefined;
   return block.cache_control.ttl === '1h' ? '1h' : '5m';
@@ -305,19 +301,6 @@ function splitDeltas(text: string, deltaChars: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out;
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 interface CacheEntry {
@@ -453,18 +436,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const closed = new AbortController();
     res.on('close', () => closed.abort());
 
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (v === undefined) continue;
-      headers[k] = k === 'x-api-key' || k === 'authorization' ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
-    }
-    const auth = req.headers.authorization;
     const record: RecordedAnthropicRequest = {
       index,
       method: req.method ?? 'GET',
       path: req.url ?? '/',
-      headers,
-      authStyle: req.headers['x-api-key'] !== undefined ? 'x-api-key' : auth ? 'bearer' : 'none',
+      headers: redactedHeaders(req),
+      authStyle: authStyleOf(req),
       body: undefined,
       stream: false,
       status: 0,
@@ -474,9 +451,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
     requests.push(record);
 
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readBody(req);
 
     const sendError = (status: number, type: string, message: string, extra: Record<string, string> = {}) => {
       record.status = status;
@@ -492,7 +467,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       sendError(404, 'not_found_error', 'Not found');
       return;
     }
-    const keyOk = req.headers['x-api-key'] === apiKey || auth === `Bearer ${apiKey}`;
+    const keyOk = hasKey(req, apiKey);
     if (!keyOk) {
       sendError(401, 'authentication_error', 'invalid x-api-key');
       return;
@@ -763,11 +738,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,

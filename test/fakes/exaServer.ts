@@ -10,7 +10,7 @@
  * Must not: reach the network, or keep secrets in what it records.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { authStyleOf, hasKey, isRecord, listenOnLoopback, readBody, redactedHeaders, wait } from './http';
 import { hashString, seededRandom, withJitter } from './tokens';
 
 /** One result as the fake holds it; contents are cut to what each request asks for. */
@@ -136,23 +136,6 @@ export function defaultExaResults(query: string, numResults: number): FakeExaRes
   return out;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 function maxChars(option: unknown): number | undefined {
   return isRecord(option) && typeof option.maxCharacters === 'number' ? option.maxCharacters : undefined;
 }
@@ -171,27 +154,19 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     const requestId = `fake${String(index).padStart(8, '0')}`;
     const closed = new AbortController();
     res.on('close', () => closed.abort());
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (v === undefined) continue;
-      headers[k] = k === 'x-api-key' || k === 'authorization' ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
-    }
-    const auth = req.headers.authorization;
     const record: RecordedExaRequest = {
       index,
       method: req.method ?? 'GET',
       path: req.url ?? '/',
-      headers,
-      authStyle: req.headers['x-api-key'] !== undefined ? 'x-api-key' : auth ? 'bearer' : 'none',
+      headers: redactedHeaders(req),
+      authStyle: authStyleOf(req),
       body: undefined,
       status: 0,
       outcome: 'pending',
       receivedAt: Date.now(),
     };
     requests.push(record);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readBody(req);
 
     const sendError = (status: number, tag: string, message: string, extra: Record<string, string> = {}) => {
       record.status = status;
@@ -206,7 +181,7 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     if (req.method !== 'POST' || !pathname.endsWith('/search')) {
       return sendError(404, 'NOT_FOUND', `Cannot ${req.method} ${pathname}`);
     }
-    if (!(req.headers['x-api-key'] === apiKey || auth === `Bearer ${apiKey}`)) {
+    if (!hasKey(req, apiKey)) {
       return sendError(401, 'INVALID_API_KEY', 'Invalid API key');
     }
     let body: Record<string, unknown>;
@@ -309,11 +284,7 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
