@@ -12,18 +12,8 @@ import { withArtifacts } from '../harness/browser';
 import { waitFor } from '../harness/time';
 import { runToCompletion } from '../harness/flow';
 import { filesContaining } from '../harness/codeServer';
+import { COMMAND_TITLES } from '../commandTitles';
 
-const COMMAND_TITLES = [
-  'Start Analysis',
-  'Resume Analysis',
-  'Cancel Analysis',
-  'Show Run Log',
-  'Set Anthropic API Key',
-  'Clear Anthropic API Key',
-  'Set Exa API Key',
-  'Clear Exa API Key',
-  'Open Analyses Panel',
-];
 const DEMO_BANNER = 'Demo mode: canned answers, no API calls';
 
 describe('without an API key', { timeout: 6 * 60_000 }, () => {

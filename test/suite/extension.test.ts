@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_TITLES } from '../commandTitles';
 
 /** out/test/suite/ → the project root, which is the extension's folder. */
 const EXTENSION_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -32,17 +33,6 @@ function localized(value: string | undefined): string | undefined {
   return match ? nls[match[1]] : value;
 }
 
-const EXPECTED_COMMAND_TITLES = [
-  'Start Analysis',
-  'Resume Analysis',
-  'Cancel Analysis',
-  'Show Run Log',
-  'Set Anthropic API Key',
-  'Clear Anthropic API Key',
-  'Set Exa API Key',
-  'Clear Exa API Key',
-  'Open Analyses Panel',
-];
 
 function commandIdByTitle(title: string): string {
   const found = (manifest.contributes.commands ?? []).find((c) => localized(c.title) === title);
@@ -88,7 +78,7 @@ describe('Commands', () => {
   it('contributes every documented command in the "Strategic Analysis" category', () => {
     const commands = manifest.contributes.commands ?? [];
     const titles = commands.map((c) => localized(c.title));
-    for (const title of EXPECTED_COMMAND_TITLES) {
+    for (const title of COMMAND_TITLES) {
       assert.ok(titles.includes(title), `missing command "${title}" (found: ${titles.join(', ')})`);
     }
     for (const command of commands) {

@@ -1,0 +1,12 @@
+/** The palette titles of the extension's commands (category "Strategic Analysis"), as a person sees them. */
+export const COMMAND_TITLES = [
+  'Start Analysis',
+  'Resume Analysis',
+  'Cancel Analysis',
+  'Show Run Log',
+  'Set Anthropic API Key',
+  'Clear Anthropic API Key',
+  'Set Exa API Key',
+  'Clear Exa API Key',
+  'Open Analyses Panel',
+];
