@@ -472,17 +472,21 @@ export class FileStateStore implements StateStore {
       await this.fs.syncDirectory(dir);
       await this.remember(id, target);
     } catch (err) {
-      await this.fs.unlink(temp).catch(() => undefined);
-      await this.fs.unlink(backupTemp).catch(() => undefined);
       const outcome = hadPrevious
         ? `Nothing was lost: the previous state is intact in ${target}.`
         : 'Nothing was written: this analysis had no saved state yet.';
-      throw new StateStoreError(
-        'write-failed',
-        `Could not save the analysis state: ${describeFsError(err)} (while trying to ${stage}). ${outcome}`,
-        fsCodeOf(err),
-      );
+      throw await this.writeFailed(err, stage, outcome, [temp, backupTemp]);
     }
+  }
+
+  /** Removes the temp files of a failed save and describes the failure for the person. */
+  private async writeFailed(err: unknown, stage: string, outcome: string, temps: string[]): Promise<StateStoreError> {
+    for (const file of temps) await this.fs.unlink(file).catch(() => undefined);
+    return new StateStoreError(
+      'write-failed',
+      `Could not save the analysis state: ${describeFsError(err)} (while trying to ${stage}). ${outcome}`,
+      fsCodeOf(err),
+    );
   }
 
   private async remember(id: string, target: string): Promise<void> {
@@ -529,14 +533,7 @@ export class FileStateStore implements StateStore {
       await this.remember(id, target);
     } catch (err) {
       this.knownGood.delete(id);
-      await this.fs.unlink(temp).catch(() => undefined);
-      await this.fs.unlink(backupTemp).catch(() => undefined);
-      throw new StateStoreError(
-        'write-failed',
-        `Could not save the analysis state: ${describeFsError(err)} (while trying to ${stage}). ` +
-          `Nothing was lost: the previous state is intact in ${target}.`,
-        fsCodeOf(err),
-      );
+      throw await this.writeFailed(err, stage, `Nothing was lost: the previous state is intact in ${target}.`, [temp, backupTemp]);
     }
   }
 
