@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,6 +21,28 @@ const fetchShim = {
     build.onResolve({ filter: /^(cross-fetch|node-fetch)$/ }, () => ({
       path: path.join(root, 'src', 'providers', 'fetchShim.ts'),
     }));
+  },
+};
+
+/**
+ * Heavy libraries load on first use. Every `src/lazy/<name>.ts` is bundled on its own into
+ * `dist/lazy/<name>.js`; in the extension bundle an import of it stays a `require('./lazy/<name>.js')`
+ * resolved at run time, so activation never loads it. Under tsc (tests) the same import is an
+ * ordinary module import.
+ */
+const lazyDir = path.join(root, 'src', 'lazy');
+const lazyNames = existsSync(lazyDir)
+  ? readdirSync(lazyDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3))
+  : [];
+const lazyExternal = {
+  name: 'lazy-external',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)lazy\/[A-Za-z0-9_-]+$/ }, (args) => {
+      const name = path.basename(args.path);
+      const resolved = path.resolve(args.resolveDir, args.path);
+      if (resolved !== path.join(lazyDir, name) || !lazyNames.includes(name)) return undefined;
+      return { path: `./lazy/${name}.js`, external: true };
+    });
   },
 };
 
@@ -69,9 +91,22 @@ const contexts = await Promise.all([
     platform: 'node',
     target: 'node20',
     external: ['vscode'],
-    plugins: [fetchShim, problemMatcher],
+    plugins: [fetchShim, lazyExternal, problemMatcher],
     metafile: true,
   }),
+  ...lazyNames.map((name) =>
+    esbuild.context({
+      ...common,
+      entryPoints: [path.join(lazyDir, `${name}.ts`)],
+      outfile: path.join(root, 'dist', 'lazy', `${name}.js`),
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [fetchShim, problemMatcher],
+      metafile: true,
+    }),
+  ),
   esbuild.context({
     ...common,
     entryPoints: [path.join(root, 'media', 'src', 'main.ts')],
