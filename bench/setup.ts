@@ -110,7 +110,7 @@ function paddingParagraph(id: string, n: number): string {
  */
 export const benchResponder: AnthropicResponder = async (input) => {
   const base = await demoResponder(input);
-  const text = typeof base === 'string' ? base : base.text;
+  const text = typeof base === 'string' ? base : (base.text ?? base.blocks.map((b) => b.text).join(''));
   if (input.task?.step !== 'analysts') return base;
   const id = input.task.label.replace(/^analyst:/, '');
   const target = ANALYST_OUTPUT_TOKENS * 4;
@@ -122,6 +122,11 @@ export const benchResponder: AnthropicResponder = async (input) => {
     size += p.length + 2;
   }
   const padded = `${text.trimEnd()}\n\n${paragraphs.join('\n\n')}`.slice(0, target).trimEnd();
+  // A cited answer keeps its blocks (and citations); the padding follows as one more block.
+  if (typeof base !== 'string' && base.blocks) {
+    const padding = `${padded.slice(text.trimEnd().length)}\n`;
+    return { blocks: [...base.blocks.map((b) => ({ ...b })), { text: padding }], stopReason: base.stopReason };
+  }
   return `${padded}\n`;
 };
 

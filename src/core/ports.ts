@@ -24,6 +24,13 @@ export interface ModelRequest {
   model: string;
   system: SystemBlock[];
   messages: ModelMessage[];
+  /**
+   * Sources the model may cite (Anthropic Citations). They are sent at the start of the first
+   * user message, before its text, in this order; the answer's citations point back into them.
+   */
+  documents?: CitableDocument[];
+  /** Put a cache breakpoint on the last document (the documents join the cached prefix). */
+  cacheDocuments?: boolean;
   maxTokens: number;
   temperature?: number;
   /** For logs and fakes: which step and which call of it this is. */
@@ -39,6 +46,54 @@ export interface ModelResponse {
   /** The model id the API answered with. */
   model: string;
   durationMs: number;
+  /**
+   * The answer's text blocks with the citations the provider received, unchecked. Their texts
+   * joined are `text`. Absent when the provider does not support citations.
+   */
+  blocks?: AnswerBlock[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Citations: what the model may cite, and what it says it cited
+
+/**
+ * A source the model may cite, cut into passages: a context document is sent as a
+ * custom-content document (one text block per passage, so that a citation names the passage),
+ * a web result as a search result (one text block per passage).
+ */
+export interface CitableDocument {
+  kind: 'document' | 'search_result';
+  /** The registry id (`S3`) this stands for; never sent, used to resolve citations. */
+  sourceId: string;
+  title: string;
+  /** For search results: the URL, sent as the result's `source`. */
+  url?: string;
+  /** Text about the document the model reads but cannot cite (path, date). */
+  context?: string;
+  /** One content block each, in order (a citation's block index is a passage index); none empty. */
+  passages: string[];
+}
+
+/**
+ * One citation as the API returned it, in a wire-neutral shape. Nothing here is trusted: the
+ * core checks the index, the range and the quoted text against what was sent.
+ */
+export interface ModelCitation {
+  type: string;
+  citedText: string;
+  /** `document_index` for documents, `search_result_index` for search results; null if missing. */
+  index: number | null;
+  /** Start/end as the type defines them (block indexes, end exclusive; characters; pages). */
+  start: number | null;
+  end: number | null;
+  /** Search results: the `source` the API echoes. */
+  source?: string;
+  title?: string;
+}
+
+export interface AnswerBlock {
+  text: string;
+  citations: ModelCitation[];
 }
 
 export interface ModelCallOptions {
@@ -72,9 +127,31 @@ export interface SearchOptions {
   signal?: AbortSignal;
 }
 
+/** A page whose text was fetched by URL. */
+export interface PageContent {
+  url: string;
+  title: string;
+  publishedDate?: string;
+  text: string;
+}
+
+/** A URL whose text could not be fetched (reported per URL, not as an error of the call). */
+export interface PageFailure {
+  url: string;
+  /** The provider's reason, e.g. `CRAWL_NOT_FOUND`. */
+  reason: string;
+  /** The HTTP status of the page itself, when known (404 for a page that does not exist). */
+  httpStatus?: number;
+}
+
 export interface WebSearch {
   readonly demo?: boolean;
   search(query: string, options?: SearchOptions): Promise<{ results: SearchResult[]; costUsd?: number }>;
+  /**
+   * Fetches the text of pages by URL (to verify what a source named from memory says). A page
+   * that cannot be fetched is in `failures`; the call throws only when the service fails.
+   */
+  contents?(urls: string[], options?: { signal?: AbortSignal }): Promise<{ pages: PageContent[]; failures: PageFailure[]; costUsd?: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError, ConfigurationError } from '../core/errors';
 import type { LanguageModel, Log, ModelCallOptions, ModelRequest, ModelResponse } from '../core/ports';
+import { answerBlocks, citableBlocks } from './anthropicCitations';
 import { backoffDelay, checkedBaseUrl, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface AnthropicModelOptions {
@@ -151,11 +152,10 @@ export class AnthropicModel implements LanguageModel {
       const outcome = await this.attempt(params, signal, deliver, onStart);
       if ('message' in outcome) {
         const message = outcome.message;
-        const text = message.content
-          .filter((b): b is Anthropic.TextBlock => b.type === 'text')
-          .map((b) => b.text)
-          .join('');
+        const blocks = answerBlocks(message.content);
+        const text = blocks.map((b) => b.text).join('');
         return {
+          ...(request.documents?.length ? { blocks } : {}),
           text,
           stopReason: message.stop_reason ?? null,
           usage: {
@@ -194,12 +194,14 @@ export class AnthropicModel implements LanguageModel {
       // The API rejects empty text blocks.
       .filter((block) => block.text.length > 0)
       .map((block) => ({ type: 'text', text: block.text }));
+    const documents = citableBlocks(request.documents ?? [], request.cacheDocuments === true);
+    const documentBreakpoints = documents.some((d) => d.cache_control) ? 1 : 0;
     // At most four cache breakpoints are allowed: keep the last four (the longest prefixes).
     const cacheIdx = request.system
       .filter((block) => block.text.length > 0)
       .map((block, i) => (block.cache ? i : -1))
       .filter((i) => i >= 0)
-      .slice(-4);
+      .slice(-(4 - documentBreakpoints));
     for (const i of cacheIdx) system[i].cache_control = { type: 'ephemeral' };
 
     // `messages.stream()` sets `stream: true` itself.
@@ -208,6 +210,12 @@ export class AnthropicModel implements LanguageModel {
       max_tokens: request.maxTokens,
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
     };
+    // Citable documents open the first user message, before its text.
+    const first = params.messages.findIndex((m) => m.role === 'user');
+    if (documents.length > 0 && first >= 0) {
+      const text = params.messages[first].content as string;
+      params.messages[first] = { role: 'user', content: [...documents, ...(text ? [{ type: 'text' as const, text }] : [])] };
+    }
     if (system.length > 0) params.system = system;
     // Current models reject non-default sampling parameters, and the SDK no longer types
     // them: `temperature` is sent only when a request asks for it (for models that take it).

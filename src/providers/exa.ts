@@ -2,7 +2,9 @@
  * The web search port on the Exa search API, through exa-js.
  *
  * Owns: one search with contents (highlights and a bounded text excerpt) per call, mapped to
- * SearchResult; the timeout, the retries (429 honouring `Retry-After`, 5xx, timeouts, network
+ * SearchResult; the text of pages by URL (`/contents`, as exa-js's `getContents` sends it; a
+ * page that cannot be fetched comes back in `statuses` with a 200, and is reported per URL);
+ * the timeout, the retries (429 honouring `Retry-After`, 5xx, timeouts, network
  * errors) and the cancellation, which exa-js does not offer: every attempt races the request
  * against the timeout and the AbortSignal. exa-js builds the request (URL, `x-api-key`,
  * headers); `rawRequest` is used so that the status and the `Retry-After` header stay visible.
@@ -10,7 +12,7 @@
  */
 import Exa, { type CostDollars } from 'exa-js';
 import { CancelledError, ConfigurationError } from '../core/errors';
-import type { Log, SearchOptions, SearchResult, WebSearch } from '../core/ports';
+import type { Log, PageContent, PageFailure, SearchOptions, SearchResult, WebSearch } from '../core/ports';
 import { backoffDelay, checkedBaseUrl, parseRetryAfter, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface ExaSearchOptions {
@@ -28,6 +30,8 @@ export interface ExaSearchOptions {
   textMaxCharacters?: number;
   /** Default number of results when the caller does not say. Default 5. */
   numResults?: number;
+  /** Characters of page text asked for per URL by `contents`. Default 20,000. */
+  contentsMaxCharacters?: number;
   log?: Log;
   /** For tests: the sleep between retries and the jitter source. */
   sleep?: Sleep;
@@ -56,9 +60,17 @@ interface ExaResultWire {
   highlights?: string[];
 }
 
+interface ExaStatusWire {
+  id?: string;
+  status?: string;
+  error?: { tag?: string; httpStatusCode?: number } | null;
+}
+
 interface ExaResponseWire {
   requestId?: string;
   results?: ExaResultWire[];
+  /** `/contents` only: one per URL asked for. */
+  statuses?: ExaStatusWire[];
   costDollars?: CostDollars;
 }
 
@@ -77,6 +89,7 @@ export class ExaSearch implements WebSearch {
   private readonly maxBackoffMs: number;
   private readonly textMaxCharacters: number;
   private readonly numResults: number;
+  private readonly contentsMaxCharacters: number;
   private readonly log?: Log;
   private readonly sleep: Sleep;
   private readonly random: () => number;
@@ -93,6 +106,7 @@ export class ExaSearch implements WebSearch {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.textMaxCharacters = options.textMaxCharacters ?? 1500;
     this.numResults = options.numResults ?? 5;
+    this.contentsMaxCharacters = options.contentsMaxCharacters ?? 20_000;
     this.log = options.log;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
@@ -112,20 +126,54 @@ export class ExaSearch implements WebSearch {
       },
     };
 
+    return this.map(await this.post('/search', body, signal, 'Web search'));
+  }
+
+  async contents(urls: string[], options: { signal?: AbortSignal } = {}): Promise<{ pages: PageContent[]; failures: PageFailure[]; costUsd?: number }> {
+    const wanted = [...new Set(urls.map((u) => u.trim()).filter(Boolean))];
+    if (wanted.length === 0) return { pages: [], failures: [] };
+    // The body exa-js's getContents(urls, { text }) sends.
+    const body = { urls: wanted, text: { maxCharacters: this.contentsMaxCharacters } };
+    const response = await this.post('/contents', body, options.signal, 'Page lookup');
+    const pages: PageContent[] = [];
+    const failures: PageFailure[] = [];
+    const failed = new Set<string>();
+    for (const st of response.statuses ?? []) {
+      if (!st || typeof st.id !== 'string' || st.status === 'success') continue;
+      failed.add(st.id);
+      const code = st.error?.httpStatusCode;
+      failures.push({ url: st.id, reason: st.error?.tag || st.status || 'error', ...(typeof code === 'number' ? { httpStatus: code } : {}) });
+    }
+    for (const r of response.results ?? []) {
+      const url = r.url ?? r.id;
+      if (!url || failed.has(url)) continue;
+      const page: PageContent = { url, title: r.title?.trim() || url, text: typeof r.text === 'string' ? r.text : '' };
+      if (r.publishedDate) page.publishedDate = r.publishedDate;
+      pages.push(page);
+    }
+    // A URL neither in the results nor in the statuses was not fetched either.
+    const answered = new Set([...pages.map((p) => p.url), ...failed]);
+    for (const url of wanted) if (!answered.has(url)) failures.push({ url, reason: 'NO_RESULT' });
+    const total = response.costDollars?.total;
+    return typeof total === 'number' && Number.isFinite(total) ? { pages, failures, costUsd: total } : { pages, failures };
+  }
+
+  /** One call with its retries. */
+  private async post(path: string, body: Record<string, unknown>, signal: AbortSignal | undefined, what: string): Promise<ExaResponseWire> {
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new CancelledError();
-      const result = await this.attempt(body, signal);
-      if (result.ok) return this.map(result.response);
+      const result = await this.attempt(path, body, signal);
+      if (result.ok) return result.response;
       if (!result.retryable || attempt >= this.retries) throw result.error;
       const backoff = backoffDelay(attempt, this.backoffMs, this.maxBackoffMs, this.random);
       const delay = Math.min(this.maxBackoffMs, Math.max(backoff, result.retryAfterMs ?? 0));
-      this.log?.warn(`Web search failed (${result.error.message}); retrying in ${delay} ms (retry ${attempt + 1} of ${this.retries}).`);
+      this.log?.warn(`${what} failed (${result.error.message}); retrying in ${delay} ms (retry ${attempt + 1} of ${this.retries}).`);
       await this.sleep(delay, signal);
     }
   }
 
   /** One request, raced against the timeout and the signal. */
-  private attempt(body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  private attempt(path: string, body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<AttemptResult> {
     return new Promise<AttemptResult>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
@@ -149,7 +197,7 @@ export class ExaSearch implements WebSearch {
       );
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      this.request(body).then(
+      this.request(path, body).then(
         (r) => finish(() => resolve(r)),
         (err: unknown) => {
           const detail = this.networkDetail(err);
@@ -161,8 +209,8 @@ export class ExaSearch implements WebSearch {
     });
   }
 
-  private async request(body: Record<string, unknown>): Promise<AttemptResult> {
-    const response = await this.exa.rawRequest('/search', 'POST', body);
+  private async request(path: string, body: Record<string, unknown>): Promise<AttemptResult> {
+    const response = await this.exa.rawRequest(path, 'POST', body);
     const text = await response.text();
     let json: unknown;
     try {

@@ -25,6 +25,7 @@ import http from 'node:http';
 import { authStyleOf, hasKey, isRecord, listenOnLoopback, readBody, redactedHeaders, wait } from './http';
 import { createHash } from 'node:crypto';
 import { estimateTokens, seededRandom, truncateToTokens, withJitter } from './tokens';
+import { citationRequestProblem, requestCitables, type FakeAnswerBlock, type FakeCitable } from './citations';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -49,9 +50,18 @@ export interface AnthropicResponderInput {
   stream: boolean;
   /** 0-based arrival order among all requests this server received. */
   index: number;
+  /** The documents and search results the request offers to cite, in order. */
+  citables: FakeCitable[];
 }
 
-export type AnthropicResponderResult = string | { text: string; stopReason?: string };
+/**
+ * A responder's answer: text, or text blocks carrying citations in the wire shape (sent as
+ * they are, malformed ones included: see citations.ts). With `blocks`, `text` is their join.
+ */
+export type AnthropicResponderResult =
+  | string
+  | { text: string; stopReason?: string; blocks?: undefined }
+  | { blocks: FakeAnswerBlock[]; stopReason?: string; text?: undefined };
 
 export type AnthropicResponder = (
   input: AnthropicResponderInput,
@@ -303,6 +313,23 @@ function splitDeltas(text: string, deltaChars: number): string[] {
   return out;
 }
 
+/** A text block of the answer as the API sends it (`citations` only when the block has some). */
+function wireTextBlock(block: FakeAnswerBlock): Record<string, unknown> {
+  return block.citations?.length ? { type: 'text', text: block.text, citations: block.citations } : { type: 'text', text: block.text };
+}
+
+/** The blocks cut to their first `chars` characters (a `max_tokens` stop). */
+function cutBlocks(blocks: FakeAnswerBlock[], chars: number): FakeAnswerBlock[] {
+  const out: FakeAnswerBlock[] = [];
+  let left = chars;
+  for (const b of blocks) {
+    if (left <= 0) break;
+    out.push(b.text.length <= left ? b : { ...b, text: b.text.slice(0, left) });
+    left -= b.text.length;
+  }
+  return out.length ? out : [{ text: '' }];
+}
+
 interface CacheEntry {
   availableAt: number | null;
   expiresAt: number;
@@ -518,6 +545,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       );
     }
 
+    const citables = requestCitables(body);
+    const citationProblem = citationRequestProblem(body, citables);
+    if (citationProblem) return sendError(400, 'invalid_request_error', citationProblem);
+
     const userText = lastUserText(body);
     const input: AnthropicResponderInput = {
       body,
@@ -528,6 +559,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       maxTokens,
       stream: record.stream,
       index,
+      citables,
     };
     record.task = input.task;
     const fault = nextFault(input);
@@ -577,11 +609,14 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       abandonWrites(plan, index);
       return sendError(500, 'api_error', `Fake responder failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    let text = typeof answer === 'string' ? answer : answer.text;
+    let blocks: FakeAnswerBlock[] =
+      typeof answer === 'string' ? [{ text: answer }] : answer.blocks ? answer.blocks.map((b) => ({ ...b })) : [{ text: answer.text }];
+    let text = blocks.map((b) => b.text).join('');
     let stopReason = (typeof answer === 'string' ? undefined : answer.stopReason) ?? 'end_turn';
     let outputTokens = Math.max(1, estimateTokens(text));
     if (estimateTokens(text) > maxTokens) {
       text = truncateToTokens(text, maxTokens);
+      blocks = cutBlocks(blocks, text.length);
       stopReason = 'max_tokens';
       outputTokens = maxTokens;
     }
@@ -631,7 +666,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           type: 'message',
           role: 'assistant',
           model,
-          content: [{ type: 'text', text }],
+          content: blocks.map(wireTextBlock),
           stop_reason: stopReason,
           stop_sequence: null,
           usage: fullUsage,
@@ -663,12 +698,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         usage: { ...fullUsage, output_tokens: 1 },
       },
     });
-    send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-    send('ping', { type: 'ping' });
-
-    const deltas = splitDeltas(text, deltaChars);
     let sent = 0;
-    for (const delta of deltas) {
+    for (let b = 0; b < blocks.length; b++) {
+      const block = blocks[b];
+      send('content_block_start', { type: 'content_block_start', index: b, content_block: { type: 'text', text: '' } });
+      if (b === 0) send('ping', { type: 'ping' });
+      for (const citation of block.citations ?? []) {
+        send('content_block_delta', { type: 'content_block_delta', index: b, delta: { type: 'citations_delta', citation } });
+    }
+    for (const delta of splitDeltas(block.text, deltaChars)) {
       if (fault?.kind === 'stream-error' && sent === (fault.afterDeltas ?? 1)) {
         send('error', {
           type: 'error',
@@ -692,8 +730,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         record.finishedAt = Date.now();
         return;
       }
-      send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: delta } });
+      send('content_block_delta', { type: 'content_block_delta', index: b, delta: { type: 'text_delta', text: delta } });
       sent++;
+    }
+    if (b < blocks.length - 1) send('content_block_stop', { type: 'content_block_stop', index: b });
     }
     if (fault?.kind === 'stream-error') {
       // The answer was shorter than `afterDeltas`: the error still comes, at the end.
@@ -713,7 +753,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       req.socket.destroy();
       return;
     }
-    send('content_block_stop', { type: 'content_block_stop', index: 0 });
+    send('content_block_stop', { type: 'content_block_stop', index: blocks.length - 1 });
     send('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: null },

@@ -3,7 +3,9 @@
  * tests, the end-to-end tests and the benchmark.
  *
  * Owns: `POST /search` (search with contents: text and highlights as requested), the response
- * shape (`requestId`, `resolvedSearchType`, `results[]`, `costDollars`), authentication
+ * shape (`requestId`, `resolvedSearchType`, `results[]`, `costDollars`), `POST /contents` (the
+ * text of pages by URL; a page that cannot be fetched is a `statuses` entry with its tag and
+ * the page's HTTP status, in a 200 answer, as the real endpoint does), authentication
  * (`x-api-key` or `Authorization: Bearer`), the error body (`requestId`, `error`, `tag`),
  * scripted faults, a seeded latency and recorded requests. Default results are derived from
  * the query, deterministically, on reserved `.example` domains.
@@ -36,6 +38,10 @@ export type ExaFault =
   | { kind: 'drop' };
 
 export interface ExaFaultInput {
+  /** `/search` or `/contents`. */
+  path: string;
+  /** `/contents`: the URLs asked for. */
+  urls: string[];
   query: string;
   numResults: number;
   body: Record<string, unknown>;
@@ -62,6 +68,22 @@ export interface FakeExaOptions {
   latency?: ExaLatency;
   /** `costDollars.total` of one search (default 0.007: published price with contents). */
   costPerSearch?: number;
+  /**
+   * `/contents`: the page at a URL, or null when it cannot be fetched (a 404 status), or
+   * `{ error }` for another per-URL failure. Default: the pages of the search results served
+   * so far; any other URL is not found.
+   */
+  pages?: (url: string) => FakeExaPage | null | { error: { tag: string; httpStatusCode: number } };
+  /** `costDollars.total` per page fetched by `/contents` (default 0.001). */
+  costPerPage?: number;
+}
+
+/** A page `/contents` can serve. */
+export interface FakeExaPage {
+  title: string;
+  text: string;
+  publishedDate?: string;
+  author?: string;
 }
 
 export interface RecordedExaRequest {
@@ -74,6 +96,8 @@ export interface RecordedExaRequest {
   body: unknown;
   query?: string;
   numResults?: number;
+  /** `/contents`: the URLs asked for. */
+  urls?: string[];
   fault?: ExaFault;
   status: number;
   outcome: 'pending' | 'ok' | 'http-error' | 'dropped' | 'client-closed';
@@ -92,6 +116,7 @@ export interface FakeExaServer {
   setFaults(source: ExaFaultSource | undefined): void;
   setResults(results: (query: string, numResults: number) => FakeExaResult[]): void;
   setLatency(latency: ExaLatency | undefined): void;
+  setPages(pages: FakeExaOptions['pages']): void;
   clearRequests(): void;
   close(): Promise<void>;
 }
@@ -146,6 +171,10 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
   let faultSource: ExaFaultSource | undefined = options.faults;
   let latency: ExaLatency | undefined = options.latency;
   const cost = options.costPerSearch ?? 0.007;
+  const costPerPage = options.costPerPage ?? 0.001;
+  let pagesFor = options.pages;
+  /** Pages of the search results served so far: the default `/contents` answers. */
+  const served = new Map<string, FakeExaResult>();
   const requests: RecordedExaRequest[] = [];
   let counter = 0;
 
@@ -178,7 +207,8 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     };
 
     const pathname = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'POST' || !pathname.endsWith('/search')) {
+    const isContents = pathname.endsWith('/contents');
+    if (req.method !== 'POST' || !(pathname.endsWith('/search') || isContents)) {
       return sendError(404, 'NOT_FOUND', `Cannot ${req.method} ${pathname}`);
     }
     if (!hasKey(req, apiKey)) {
@@ -194,6 +224,7 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
       return sendError(400, 'INVALID_REQUEST_BODY', 'Request body is not valid JSON');
     }
     record.body = body;
+    if (isContents) return handleContents(body, record, req, res, closed.signal, sendError, requestId, index);
     const query = typeof body.query === 'string' ? body.query : '';
     if (!query.trim()) return sendError(400, 'INVALID_REQUEST_BODY', 'query: Required');
     const numResults = body.numResults === undefined ? 10 : body.numResults;
@@ -203,30 +234,9 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     record.query = query;
     record.numResults = numResults;
 
-    let fault: ExaFault | undefined;
-    if (typeof faultSource === 'function') fault = faultSource({ query, numResults, body, index }) ?? undefined;
-    else if (faultSource && faultSource.length > 0) fault = faultSource.shift() ?? undefined;
+    const fault = nextFault({ path: '/search', urls: [], query, numResults, body, index });
     record.fault = fault;
-    if (fault) {
-      switch (fault.kind) {
-        case 'rate-limit':
-          return sendError(429, 'RATE_LIMIT_EXCEEDED', 'You have exceeded your rate limit', {
-            'retry-after': String(fault.retryAfterSeconds ?? 1),
-          });
-        case 'server-error':
-          return sendError(fault.status ?? 500, 'INTERNAL_ERROR', 'Internal server error');
-        case 'http':
-          return sendError(fault.status, fault.tag, fault.message, fault.headers);
-        case 'drop':
-          record.outcome = 'dropped';
-          record.finishedAt = Date.now();
-          req.socket.destroy();
-          return;
-        case 'delay':
-          await wait(fault.ms, closed.signal);
-          break;
-      }
-    }
+    if (await applyFault(fault, record, req, closed.signal, sendError)) return;
     const rng = seededRandom((latency?.seed ?? 1) * 1_000_003 + index);
     await wait(withJitter(latency?.ms ?? 0, latency?.jitter ?? 0, rng), closed.signal);
     if (closed.signal.aborted) {
@@ -243,6 +253,7 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     const results = resultsFor(query, numResults)
       .slice(0, numResults)
       .map((r, i) => {
+        served.set(r.url, r);
         const out: Record<string, unknown> = {
           id: r.url,
           url: r.url,
@@ -274,6 +285,90 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     );
   }
 
+  function nextFault(input: ExaFaultInput): ExaFault | undefined {
+    if (typeof faultSource === 'function') return faultSource(input) ?? undefined;
+    if (faultSource && faultSource.length > 0) return faultSource.shift() ?? undefined;
+    return undefined;
+  }
+
+  /** Answers a fault; true when the request is answered (or dropped) by it. */
+  async function applyFault(
+    fault: ExaFault | undefined,
+    record: RecordedExaRequest,
+    req: http.IncomingMessage,
+    signal: AbortSignal,
+    sendError: (status: number, tag: string, message: string, extra?: Record<string, string>) => void,
+  ): Promise<boolean> {
+    if (!fault) return false;
+    switch (fault.kind) {
+      case 'rate-limit':
+        sendError(429, 'RATE_LIMIT_EXCEEDED', 'You have exceeded your rate limit', { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+        return true;
+      case 'server-error':
+        sendError(fault.status ?? 500, 'INTERNAL_ERROR', 'Internal server error');
+        return true;
+      case 'http':
+        sendError(fault.status, fault.tag, fault.message, fault.headers);
+        return true;
+      case 'drop':
+        record.outcome = 'dropped';
+        record.finishedAt = Date.now();
+        req.socket.destroy();
+        return true;
+      case 'delay':
+        await wait(fault.ms, signal);
+        return false;
+    }
+  }
+
+  /** `POST /contents`: the pages asked for, and a status per URL. */
+  async function handleContents(
+    body: Record<string, unknown>,
+    record: RecordedExaRequest,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    signal: AbortSignal,
+    sendError: (status: number, tag: string, message: string, extra?: Record<string, string>) => void,
+    requestId: string,
+    index: number,
+  ) {
+    const urls = Array.isArray(body.urls) ? body.urls.filter((u): u is string => typeof u === 'string') : [];
+    if (urls.length === 0) return sendError(400, 'INVALID_REQUEST_BODY', 'urls: at least one URL is required');
+    record.urls = urls;
+    const fault = nextFault({ path: '/contents', urls, query: '', numResults: urls.length, body, index });
+    record.fault = fault;
+    if (await applyFault(fault, record, req, signal, sendError)) return;
+    const rng = seededRandom((latency?.seed ?? 1) * 1_000_003 + index);
+    await wait(withJitter(latency?.ms ?? 0, latency?.jitter ?? 0, rng), signal);
+    if (signal.aborted) {
+      record.outcome = 'client-closed';
+      record.finishedAt = Date.now();
+      return;
+    }
+    const textMax = maxChars(body.text);
+    const results: Array<Record<string, unknown>> = [];
+    const statuses: Array<Record<string, unknown>> = [];
+    for (const url of urls) {
+      const found = pagesFor ? pagesFor(url) : (served.get(url) ?? null);
+      if (found === null || 'error' in found) {
+        const error = found === null ? { tag: 'CRAWL_NOT_FOUND', httpStatusCode: 404 } : found.error;
+        statuses.push({ id: url, status: 'error', error });
+        continue;
+      }
+      statuses.push({ id: url, status: 'success' });
+      const out: Record<string, unknown> = { id: url, url, title: found.title, publishedDate: found.publishedDate ?? null, author: found.author ?? null };
+      if (body.text !== undefined && body.text !== false) out.text = textMax !== undefined ? found.text.slice(0, textMax) : found.text;
+      results.push(out);
+    }
+    record.status = 200;
+    record.outcome = 'ok';
+    record.resultCount = results.length;
+    record.finishedAt = Date.now();
+    const total = Math.round(results.length * costPerPage * 1e6) / 1e6;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ requestId, results, statuses, costDollars: { total, contents: { text: total } } }));
+  }
+
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent && !res.destroyed) {
@@ -302,6 +397,9 @@ export async function startFakeExa(options: FakeExaOptions = {}): Promise<FakeEx
     },
     setLatency(next) {
       latency = next;
+    },
+    setPages(next) {
+      pagesFor = next;
     },
     clearRequests() {
       requests.length = 0;

@@ -63,8 +63,9 @@ describe('benchmark inputs', () => {
       maxTokens: 6000,
       stream: true,
       index: 0,
+      citables: [],
     });
-    const text = typeof answer === 'string' ? answer : answer.text;
+    const text = typeof answer === 'string' ? answer : (answer.text ?? answer.blocks.map((b) => b.text).join(''));
     assert.ok(text.length > 3000, `${text.length} characters`);
     const valid = validateAnalystOutput(text, 'market', ['market_size_estimates'], 'end_turn');
     assert.ok(valid.body.length > 2500);
