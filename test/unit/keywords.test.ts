@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { keywordScores, stem } from '../../src/core/keywords';
+import { keywordScores, NEUTRAL_SYNTHESIZER, stem } from '../../src/core/keywords';
 import { detectLanguage } from '../../src/core/language';
 import type { SynthesizerDef } from '../../src/core/library';
 import { loadPromptLibrary } from '../../src/prompts';
@@ -169,4 +169,75 @@ test('stem folds common plural and inflection endings', () => {
   assert.equal(stem('acquire'), stem('acquiring'));
   assert.equal(stem('competition'), stem('compete'));
   assert.notEqual(stem('acquisti'), stem('acquisire'), 'purchasing is not acquiring');
+});
+
+test('no match, or a tie at the top, goes to the neutral strategic-decision framework, not the first id', async () => {
+  const synthesizers = await bundledSynthesizers();
+  assert.equal(NEUTRAL_SYNTHESIZER, 'strategic-decision');
+  assert.ok(synthesizers[0].id < NEUTRAL_SYNTHESIZER, 'the library is listed alphabetically');
+  const none = keywordScores('Lorem ipsum dolor sit amet', synthesizers, 'en');
+  assert.equal(none[0].id, 'strategic-decision');
+  const list = [synth('alpha', { en: ['pricing'], it: ['x'] }), synth('strategic-decision', { en: ['pricing'], it: ['x'] }), synth('beta', { en: ['z'], it: ['x'] })];
+  const tie = keywordScores('Our pricing', list, 'en');
+  assert.equal(tie[0].score, tie[1].score);
+  assert.equal(tie[0].id, 'strategic-decision', 'a tie at the top');
+  assert.deepEqual(keywordScores('nothing here', list, 'en').map((s) => s.id), ['strategic-decision', 'alpha', 'beta']);
+});
+
+test('Italian verb forms fold to the infinitive: conjugations, conditionals, gerunds, attached pronouns', () => {
+  const it = (w: string) => stem(w, 'it');
+  for (const [form, infinitive] of [
+    ['entriamo', 'entrare'],
+    ['entreremmo', 'entrare'],
+    ['apriamo', 'aprire'],
+    ['lanciarla', 'lanciare'],
+    ['lanciando', 'lanciare'],
+    ['acquisiremmo', 'acquisire'],
+    ['acquisirne', 'acquisire'],
+    ['investiremo', 'investire'],
+    ['riorganizziamo', 'riorganizzare'],
+    ['accentrarli', 'accentrare'],
+    ['costerebbe', 'costare'],
+    ['decidiamo', 'decidere'],
+  ]) {
+    assert.equal(it(form), it(infinitive), `${form} ~ ${infinitive}`);
+  }
+  assert.equal(it('minacce'), it('minaccia'), 'plural of -cia');
+  assert.equal(it('mercati'), it('mercato'));
+  assert.notEqual(it('mercato'), it('merce'), 'participle-like nouns keep their stem');
+  assert.notEqual(it('commerci'), it('comm'), 'not an infinitive with a pronoun');
+  const list = [synth('entry', { en: ['z'], it: ['entrare', 'lanciare'] }), synth('other', { en: ['z'], it: ['y'] })];
+  assert.equal(keywordScores('Entreremmo in Francia con il marchio?', list, 'it')[0].id, 'entry');
+  assert.equal(keywordScores('Conviene lanciarla anche in Spagna?', list, 'it')[0].id, 'entry');
+});
+
+test('multi-word time expressions: every way of writing a horizon matches "next years", a deadline does not', () => {
+  const list = [synth('future', { en: ['next years'], it: ['prossimi anni'] }), synth('strategic-decision', { en: ['z'], it: ['y'] })];
+  const matchesHorizon = (text: string, lang: string) => keywordScores(text, list, lang).find((s) => s.id === 'future')!.score > 0;
+  for (const text of ['over the next five years', 'in the coming decade', 'over the next 10 years', 'by 2035', 'between now and 2030', 'in the next few years']) {
+    assert.ok(matchesHorizon(text, 'en'), text);
+  }
+  for (const text of ['nei prossimi dieci anni', 'entro il 2040', 'da qui al 2030', 'nei prossimi 5 anni', 'il prossimo decennio']) {
+    assert.ok(matchesHorizon(text, 'it'), text);
+  }
+  for (const text of ['We have a budget for next year', 'the launch is planned for the next year']) assert.ok(!matchesHorizon(text, 'en'), text);
+  assert.ok(!matchesHorizon('il budget del prossimo anno', 'it'));
+});
+
+test('over-eager stems: a short stem or a keyword\'s function words do not match unrelated words', () => {
+  assert.notEqual(stem('funding'), stem('fund'), 'funding is not a fund');
+  assert.notEqual(stem('opening'), stem('open'));
+  assert.notEqual(stem('valuation'), stem('vale'), 'valuation is not "vale la pena"');
+  assert.equal(stem('pricing'), stem('price'));
+  assert.equal(stem('selling'), stem('sell'));
+  const list = [
+    synth('a', { en: ['stake in', 'funding'], it: ['se puntare'] }),
+    synth('strategic-decision', { en: ['z'], it: ['y'] }),
+  ];
+  const score = (text: string, lang: string) => keywordScores(text, list, lang).find((s) => s.id === 'a')!.score;
+  assert.ok(score('We want a stake in the startup', 'en') > 0);
+  assert.equal(score('Sell a minority stake to an investor', 'en'), 0, '"stake in" needs its "in"');
+  assert.equal(score('A private equity fund offered us shares', 'en'), 0);
+  assert.ok(score('Dobbiamo capire se puntare sul premium', 'it') > 0);
+  assert.equal(score('Apriamo un punto vendita a Londra?', 'it'), 0, '"se puntare" is not "punto"');
 });
