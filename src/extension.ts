@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisController } from './vscode/controller';
+import { ExportCommands } from './vscode/export/exportCommands';
 import { ApiKeys } from './vscode/keys';
 import { ChannelLog } from './vscode/log';
 
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi
     vscode.commands.registerCommand('strategicAnalysis.clearAnthropicKey', () => keys.clear('anthropic')),
     vscode.commands.registerCommand('strategicAnalysis.setExaKey', () => keys.prompt('exa')),
     vscode.commands.registerCommand('strategicAnalysis.clearExaKey', () => keys.clear('exa')),
+    new ExportCommands(log),
     vscode.window.registerWebviewViewProvider('strategicAnalysis.panel', {
       resolveWebviewView: async (view) => {
         const c = await getController();

@@ -9,4 +9,6 @@ export const COMMAND_TITLES = [
   'Set Exa API Key',
   'Clear Exa API Key',
   'Open Analyses Panel',
+  'Export Analysis to Word',
+  'Export Key Findings to Slides',
 ];

@@ -218,6 +218,17 @@ function renderGateSection(s: WebviewStrings, v: ViewState): void {
   lastGateId = gate?.gateId ?? lastGateId ?? -1;
 }
 
+/** The export buttons of a finished analysis: Word and slides, labelled for screen readers. */
+function exportActions(s: WebviewStrings, r: RunEntry): HTMLElement {
+  const action = (format: 'docx' | 'pptx', label: string, glyph: string) => {
+    const b = button('', () => post({ type: 'export-run', id: r.id, format }), { variant: 'link', icon: glyph, ariaLabel: `${label}: ${r.title}` });
+    b.title = label;
+    b.classList.add('queue-action');
+    return b;
+  };
+  return h('div', { class: 'queue-actions' }, action('docx', s.exportWord, 'file-text'), action('pptx', s.exportSlides, 'preview'));
+}
+
 function renderQueue(s: WebviewStrings, v: ViewState): void {
   update('queue', { runs: v.runs, loaded: v.runsLoaded, active: v.active?.id ?? null }, () => {
     const heading = h('h2', { id: 'queue-title' }, s.analysesTitle);
@@ -257,6 +268,7 @@ function renderQueue(s: WebviewStrings, v: ViewState): void {
                 `${statusName(s, r.status)} · ${stepName(s, r.step)} · ${new Date(r.updatedAt).toLocaleDateString()}${r.costUsd > 0 ? ` · ${usd(r.costUsd)}` : ''}`,
               ),
             ),
+            r.status === 'done' ? exportActions(s, r) : null,
           );
         }),
       ),

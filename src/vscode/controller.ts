@@ -17,6 +17,7 @@ import { FileStateStore, runTitle } from '../core/stateStore';
 import type { StepName, WorkflowState } from '../core/state';
 import { readSettings, type ExtensionSettings } from './config';
 import { DraftDocuments } from './drafts';
+import { EXPORT_COMMANDS } from './export/exportCommands';
 import { createEngine, createProviders, loadLibrary } from './engine';
 import type { ApiKeys } from './keys';
 import type { ChannelLog } from './log';
@@ -372,6 +373,9 @@ export class AnalysisController implements vscode.Disposable {
       case 'open-run':
         await this.openRun(message.id);
         return;
+      case 'export-run':
+        await this.exportRun(message.id, message.format);
+        return;
       case 'command':
         await vscode.commands.executeCommand(
           message.command === 'start'
@@ -402,6 +406,18 @@ export class AnalysisController implements vscode.Disposable {
       return;
     }
     await this.resume(id);
+  }
+
+  /** An export button of a finished analysis in the panel: the export commands do the work. */
+  private async exportRun(id: string, format: 'docx' | 'pptx'): Promise<void> {
+    const root = this.workspaceRoot();
+    const rel = (await this.getStore().load(id)).state.finalDocument?.path;
+    if (!root || !rel) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('This analysis has no saved document to export.'));
+      return;
+    }
+    const uri = vscode.Uri.joinPath(root, ...rel.replace(/\\/g, '/').split('/').filter(Boolean));
+    await vscode.commands.executeCommand(format === 'docx' ? EXPORT_COMMANDS.word : EXPORT_COMMANDS.slides, uri);
   }
 
   private async openFinalDocument(id: string): Promise<void> {

@@ -195,6 +195,8 @@ export const STRING_KEYS = [
   'startAnalysis',
   'resumeHint',
   'openHint',
+  'exportWord',
+  'exportSlides',
   'setAnthropicKey',
   'showRunLog',
   'idleHint',
@@ -254,6 +256,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('cancel-run') }),
   z.object({ type: z.literal('open-run'), id: z.string().min(1) }),
+  z.object({ type: z.literal('export-run'), id: z.string().min(1), format: z.enum(['docx', 'pptx']) }),
   z.object({ type: z.literal('command'), command: PanelCommand }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;

@@ -90,6 +90,8 @@ export function webviewStrings(): WebviewStrings {
     startAnalysis: t('Start Analysis'),
     resumeHint: t('Resume'),
     openHint: t('Open the document'),
+    exportWord: t('Export to Word'),
+    exportSlides: t('Export key findings to slides'),
     setAnthropicKey: t('Set Anthropic API Key'),
     showRunLog: t('Show Run Log'),
     idleHint: t('No analysis is running.'),

@@ -18,6 +18,7 @@ const DEMO_BANNER = 'Demo mode: canned answers, no API calls';
 
 describe('without an API key', { timeout: 6 * 60_000 }, () => {
   let session: Session;
+  let finalDocument: string | undefined;
 
   before(async () => {
     session = await openSession({ name: 'demo' });
@@ -86,6 +87,28 @@ describe('without an API key', { timeout: 6 * 60_000 }, () => {
       const text = readFileSync(final, 'utf8');
       assert.match(text, /^---\n/, 'the final document has no frontmatter');
       assert.match(text, /demo/i, 'the final document is not labelled as a demo');
+      finalDocument = final;
+    });
+  });
+
+  test('the demo analysis exports to Word from the palette and to slides from the panel', async () => {
+    assert.ok(finalDocument, 'the demo run did not produce a document');
+    const wb = session.workbench;
+    await withArtifacts(wb, 'demo-export', async () => {
+      const name = path.basename(finalDocument!);
+      const base = finalDocument!.replace(/\.md$/, '');
+      await wb.clearNotifications();
+      await (await wb.waitForEditorTab(name)).click();
+      await wb.runCommand('Strategic Analysis: Export Analysis to Word');
+      await wb.waitForNotification(`Exported ${path.basename(base)}.docx.`);
+      const docx = await waitFor('the .docx in the workspace', () => (existsSync(`${base}.docx`) ? `${base}.docx` : undefined), 10_000);
+      assert.equal(readFileSync(docx).subarray(0, 2).toString('latin1'), 'PK');
+
+      await wb.runCommand('Strategic Analysis: Open Analyses Panel');
+      await wb.clickInWebview('button', /^Export key findings to slides: /);
+      await wb.waitForNotification(`Exported ${path.basename(base)}.pptx.`);
+      const pptx = await waitFor('the .pptx in the workspace', () => (existsSync(`${base}.pptx`) ? `${base}.pptx` : undefined), 10_000);
+      assert.ok(readFileSync(pptx).includes(Buffer.from('ppt/slides/slide1.xml', 'latin1')));
     });
   });
 });

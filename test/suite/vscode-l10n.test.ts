@@ -16,7 +16,7 @@ function json(file: string): Record<string, string> {
 function sourceStrings(): Set<string> {
   const files = [
     path.join(ROOT, 'src', 'extension.ts'),
-    ...readdirSync(path.join(ROOT, 'src', 'vscode'))
+    ...readdirSync(path.join(ROOT, 'src', 'vscode'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))
       .map((f) => path.join(ROOT, 'src', 'vscode', f)),
   ];

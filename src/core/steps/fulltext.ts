@@ -18,28 +18,8 @@ import {
 import { citedIds, validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../gates';
 import { renderFrontmatter, stripOuterFence } from '../markdown';
 import type { ModelMessage } from '../ports';
+import { documentLabels, sourceLevelLabel } from '../documentLabels';
 import { slugify, type Source, type WorkflowState } from '../state';
-
-const LABELS: Record<string, { sources: string; demo: string; partial: string }> = {
-  en: {
-    sources: 'Sources',
-    demo: '> **Demo mode.** This document was written from canned answers, without any model or web search: its content and sources are illustrative only.',
-    partial: '> **Partial results.** Some analysts failed; this document is based on the others only.',
-  },
-  it: {
-    sources: 'Fonti',
-    demo: '> **Modalità demo.** Questo documento è stato scritto con risposte predefinite, senza alcun modello né ricerca web: contenuti e fonti sono solo illustrativi.',
-    partial: '> **Risultati parziali.** Alcuni analisti non sono riusciti; il documento si basa solo sugli altri.',
-  },
-};
-
-function labels(language: string) {
-  return LABELS[language] ?? LABELS.en;
-}
-
-function levelLabel(s: Source): string {
-  return s.level === 'L0' ? 'context document' : s.level === 'L1' ? `named by the ${s.analyst ?? ''} analyst`.replace('  ', ' ') : 'web search';
-}
 
 /**
  * Replaces `[S#]` citations with numbers in order of first appearance (linked when the source
@@ -58,9 +38,9 @@ export function numberCitations(body: string, registry: Source[], language: stri
   const lines = cited.map((s, i) => {
     const where = s.url ? ` <${s.url}>` : s.documentRef ? ` — ${s.documentRef}` : '';
     const when = s.publishedDate ? ` (${s.publishedDate.slice(0, 10)})` : '';
-    return `${i + 1}. ${s.title}${when}${where} — ${levelLabel(s)}`;
+    return `${i + 1}. ${s.title}${when}${where} — ${sourceLevelLabel(s.level, language, s.analyst)}`;
   });
-  const sourcesSection = lines.length ? `## ${labels(language).sources}\n\n${lines.join('\n')}\n` : '';
+  const sourcesSection = lines.length ? `## ${documentLabels(language).sources}\n\n${lines.join('\n')}\n` : '';
   return { body: numbered, sourcesSection, cited };
 }
 
@@ -124,9 +104,9 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
   }
   if (body === null) throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
 
-  const l = labels(s.language);
+  const l = documentLabels(s.language);
   const { body: numbered, sourcesSection, cited } = numberCitations(body, s.sources, s.language);
-  const banner = [s.demo ? l.demo : '', s.partialResults ? l.partial : ''].filter(Boolean).join('\n\n');
+  const banner = [s.demo ? l.demoBanner : '', s.partialResults ? l.partialBanner : ''].filter(Boolean).join('\n\n');
   const hasTitle = /^#\s/.test(numbered);
   const content = [hasTitle ? '' : `# ${s.title}`, banner, numbered.trim(), sourcesSection].filter(Boolean).join('\n\n');
   const frontmatter = buildFrontmatter(s, cited, ctx.today());

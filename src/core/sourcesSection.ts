@@ -1,0 +1,162 @@
+/**
+ * Reading one entry of a final document's Sources list back into data.
+ *
+ * Owns: the tolerant reading of an entry as fulltext.ts writes it
+ * (`3. Title (2026-05-01) <https://…> — web search`, `1. Title — docs/file.md — context document`)
+ * and as a person may have edited it (a markdown link instead of `<url>`, a bare URL, a missing
+ * level, extra ` — ` parts), plus quoted passages with their locations on the lines under the
+ * entry (`> "…" (lines 3–5)`, `- “…” — p. 4`) or after the level on the same line. Every reader
+ * of the Sources section (the Word and slide exports) goes through this module, so a change of
+ * the format is made here once. Must not: parse the rest of the document (src/export does) or
+ * know about files. Pure: no I/O, no dependencies.
+ */
+import { levelFromDescription } from './documentLabels';
+
+export interface SourcePassage {
+  /** The quoted text, without its quotation marks. */
+  text: string;
+  /** Where it is: `lines 3–5`, `p. 4`, `slide 2`, a sheet range… (free text as written). */
+  location?: string;
+}
+
+export interface SourceEntry {
+  /** The number the document's citations use, e.g. 3 for `[3]`. */
+  number: number;
+  title: string;
+  url?: string;
+  /** A workspace file or other reference that is not a URL. */
+  reference?: string;
+  date?: string;
+  level?: 'L0' | 'L1' | 'L2';
+  /** The level's description as written (`web search`, `documento di contesto`…). */
+  levelText?: string;
+  passages: SourcePassage[];
+}
+
+const URL_IN_ANGLES = /<((?:https?|ftp):\/\/[^\s<>]+)>/i;
+const MARKDOWN_LINK = /\[([^\]]*)\]\(((?:https?|ftp):\/\/[^\s)]+)\)/i;
+const BARE_URL = /(?:^|\s)((?:https?|ftp):\/\/[^\s<>)\]]+)/i;
+const DATE = /\s*\((\d{4}-\d{2}(?:-\d{2})?)\)/;
+const SEPARATOR = /\s+[—–]\s+|\s+--\s+/;
+/** A part that names a file rather than continuing the title: `docs/notes.md`, `survey.xlsx`. */
+const FILE_LIKE = /[\\/]|\.[A-Za-z0-9]{1,5}$/;
+
+/** Straight or typographic quotes around a passage: "…", “…”, «…», '…'. */
+const QUOTED = /"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|„([^“”]+)[“”]/g;
+
+function cleanLocation(text: string): string | undefined {
+  const t = text
+    .replace(/^[\s,;:—–-]+|[\s,;:.—–-]+$/g, '')
+    .replace(/^\((.*)\)$/, '$1')
+    .trim();
+  return t ? t : undefined;
+}
+
+/** Passages in a piece of text: each quoted span, with what follows it (up to the next quote) as its location. */
+export function readPassages(text: string): SourcePassage[] {
+  const found: Array<{ text: string; start: number; end: number }> = [];
+  for (const m of text.matchAll(QUOTED)) {
+    const quoted = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
+    if (quoted) found.push({ text: quoted, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  }
+  return found.map((f, i) => {
+    const tail = text.slice(f.end, found[i + 1]?.start ?? text.length);
+    const location = cleanLocation(tail);
+    return location ? { text: f.text, location } : { text: f.text };
+  });
+}
+
+/** One continuation line under an entry: a passage, quoted or not, without its list or quote marker. */
+function passageFromLine(line: string): SourcePassage | undefined {
+  const t = line.replace(/^\s*(?:>\s*)+/, '').replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '').trim();
+  if (!t) return undefined;
+  const quoted = readPassages(t);
+  if (quoted.length) return quoted[0];
+  return { text: t };
+}
+
+/**
+ * Reads one entry. `raw` is the entry's markdown (its first line, with or without the `3.`
+ * marker, and any indented lines under it); `fallbackNumber` is used when the entry carries no
+ * number of its own. Returns undefined when there is nothing that could be a title.
+ */
+export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEntry | undefined {
+  const lines = raw.replace(/\r\n?/g, '\n').split('\n');
+  let first = lines[0] ?? '';
+  const numberMatch = /^\s*(\d+)[.)]\s+/.exec(first);
+  const number = numberMatch ? Number(numberMatch[1]) : fallbackNumber;
+  first = first.slice(numberMatch ? numberMatch[0].length : 0).trim();
+
+  let url: string | undefined;
+  let linkText: string | undefined;
+  const angle = URL_IN_ANGLES.exec(first);
+  const link = angle ? null : MARKDOWN_LINK.exec(first);
+  if (angle) {
+    url = angle[1];
+    first = first.replace(angle[0], ' ');
+  } else if (link) {
+    url = link[2];
+    linkText = link[1].trim();
+    first = first.replace(link[0], linkText ? linkText : ' ');
+  } else {
+    const bare = BARE_URL.exec(first);
+    if (bare) {
+      url = bare[1].replace(/[.,;:]+$/, '');
+      first = first.replace(bare[1], ' ');
+    }
+  }
+
+  let date: string | undefined;
+  const dateMatch = DATE.exec(first);
+  if (dateMatch) {
+    date = dateMatch[1];
+    first = first.replace(dateMatch[0], '');
+  }
+
+  const passages: SourcePassage[] = [];
+  const parts = first
+    .split(SEPARATOR)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  let level: SourceEntry['level'];
+  let levelText: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    // The first part is the title, unless it is all there is and reads as a level only.
+    const levelOnly = i === 0 && parts.length === 1 && part.length <= 40 && levelFromDescription(part) !== undefined;
+    if ((i > 0 || levelOnly) && level === undefined) {
+      // The level may carry passages after it: `web search: "…" (p. 2)`.
+      const [head, ...tail] = part.split(/:\s+(?=["“«„])/);
+      const found = levelFromDescription(head);
+      if (found) {
+        level = found;
+        levelText = head.replace(/[.;]$/, '').trim();
+        if (tail.length) {
+          // Passages run to the end of the line, separators included.
+          passages.push(...readPassages([tail.join(': '), ...parts.slice(i + 1)].join(' — ')));
+          break;
+        }
+        continue;
+      }
+    }
+    rest.push(part);
+  }
+  // A title may itself contain " — ": only a last part that looks like a file is a reference.
+  const reference = rest.length > 1 && FILE_LIKE.test(rest[rest.length - 1]) ? rest.pop() : undefined;
+  const title = (rest.length ? rest.join(' — ') : (linkText ?? '')).replace(/\s+/g, ' ').trim();
+  if (!title) return undefined;
+
+  for (const line of lines.slice(1)) {
+    const passage = passageFromLine(line);
+    if (passage) passages.push(passage);
+  }
+
+  const entry: SourceEntry = { number, title, passages };
+  if (url) entry.url = url;
+  if (reference) entry.reference = reference;
+  if (date) entry.date = date;
+  if (level) entry.level = level;
+  if (levelText) entry.levelText = levelText;
+  return entry;
+}
