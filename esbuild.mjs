@@ -27,24 +27,25 @@ const fetchShim = {
 /**
  * Heavy libraries load on first use. Every `src/lazy/<name>.ts` is bundled on its own into
  * `dist/lazy/<name>.js`; in the extension bundle an import of it stays a `require('./lazy/<name>.js')`
- * resolved at run time, so activation never loads it. Under tsc (tests) the same import is an
- * ordinary module import.
+ * resolved at run time, so activation never loads it; a lazy chunk that imports another one
+ * requires its sibling. Under tsc (tests) the same import is an ordinary module import.
  */
 const lazyDir = path.join(root, 'src', 'lazy');
 const lazyNames = existsSync(lazyDir)
   ? readdirSync(lazyDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3))
   : [];
-const lazyExternal = {
+/** `prefix`: where dist/lazy/ is seen from the bundle being built (`./lazy/` from dist/, `./` from a lazy chunk). */
+const lazyExternal = (prefix) => ({
   name: 'lazy-external',
   setup(build) {
     build.onResolve({ filter: /(^|\/)lazy\/[A-Za-z0-9_-]+$/ }, (args) => {
       const name = path.basename(args.path);
       const resolved = path.resolve(args.resolveDir, args.path);
       if (resolved !== path.join(lazyDir, name) || !lazyNames.includes(name)) return undefined;
-      return { path: `./lazy/${name}.js`, external: true };
+      return { path: `${prefix}${name}.js`, external: true };
     });
   },
-};
+});
 
 /** Prints errors in the problem-matcher format used by the build task in .vscode/tasks.json. */
 const problemMatcher = {
@@ -91,7 +92,7 @@ const contexts = await Promise.all([
     platform: 'node',
     target: 'node20',
     external: ['vscode'],
-    plugins: [fetchShim, lazyExternal, problemMatcher],
+    plugins: [fetchShim, lazyExternal('./lazy/'), problemMatcher],
     metafile: true,
   }),
   ...lazyNames.map((name) =>
@@ -103,7 +104,8 @@ const contexts = await Promise.all([
       platform: 'node',
       target: 'node20',
       external: ['vscode'],
-      plugins: [fetchShim, problemMatcher],
+      // A lazy chunk may load others (the documents reader loads each format's reader): siblings.
+      plugins: [fetchShim, lazyExternal('./'), problemMatcher],
       metafile: true,
     }),
   ),

@@ -3,7 +3,7 @@
  * The implementation is in orchestrator.ts; this file only names what callers may rely on.
  */
 import type { PromptLibrary } from './library';
-import type { Clock, LanguageModel, Log, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
+import type { Clock, Documents, LanguageModel, Log, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import type { OrchestratorSettings } from './settings';
 import type { PriceTable } from './cost';
 import type { WorkflowState } from './state';
@@ -15,6 +15,8 @@ export interface OrchestratorDeps {
   reviewer: Reviewer;
   store: StateStore;
   workspace: Workspace;
+  /** Reads the person's documents (all formats); without it, text documents through `workspace`. */
+  documents?: Documents;
   library: PromptLibrary;
   clock?: Clock;
   log?: Log;

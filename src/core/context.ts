@@ -10,9 +10,10 @@ import type { OrchestratorDeps } from './api';
 import { callCost, DEFAULT_PRICES, runCost, type PriceTable } from './cost';
 import { CancelledError, isAbortError } from './errors';
 import type { PromptLibrary } from './library';
-import type { Clock, LanguageModel, Log, ModelMessage, ModelRequest, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
+import type { Clock, Documents, LanguageModel, Log, ModelMessage, ModelRequest, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import { RunLog } from './runLog';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
+import { textDocuments } from './textDocuments';
 import type { HistoryEntry, ModelCallRecord, StepName, WorkflowState } from './state';
 
 const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
@@ -40,6 +41,7 @@ export class RunContext {
   readonly reviewer: Reviewer;
   readonly store: StateStore;
   readonly workspace: Workspace;
+  readonly documents: Documents;
   readonly library: PromptLibrary;
   readonly clock: Clock;
   readonly log: Log;
@@ -63,6 +65,7 @@ export class RunContext {
     this.reviewer = deps.reviewer;
     this.store = deps.store;
     this.workspace = deps.workspace;
+    this.documents = deps.documents ?? textDocuments(deps.workspace);
     this.library = deps.library;
     this.clock = deps.clock ?? systemClock;
     this.log = deps.log ?? silentLog;

@@ -2,6 +2,7 @@
  * Errors the workflow raises. Each carries a message meant for the person, in plain words,
  * and the step it happened in; none of them ever carries a secret.
  */
+import type { DocumentProblem } from './ports';
 import type { StepName } from './state';
 
 /** A checkpoint refused to let the run go on (invalid output, empty citation map, ...). */
@@ -56,4 +57,12 @@ export function isAbortError(err: unknown): boolean {
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** A document of the person's could not be read; the problem names the file and what to do. */
+export class DocumentError extends Error {
+  constructor(readonly problem: DocumentProblem) {
+    super(problem.message);
+    this.name = 'DocumentError';
+  }
 }

@@ -7,6 +7,7 @@
 import type { RunContext } from './context';
 import { languageName } from './language';
 import type { AnalystDef, SynthesizerDef, TemplateDef } from './library';
+import { locationLabel } from './passages';
 import type { Source, WorkflowState } from './state';
 
 export function synthesizerCatalog(list: SynthesizerDef[]): string {
@@ -30,15 +31,61 @@ export function templateSections(t: TemplateDef): string {
   return t.guidance.trim() ? `${sections}\n\n${t.guidance.trim()}` : sections;
 }
 
+/** Our own tags inside a document's text are data: they are neutralized so a passage cannot close its element. */
+function neutralizeTags(text: string): string {
+  return text.replace(/<(\/?)(document|passage|context_documents|analyst_passages)\b/gi, '‹$1$2');
+}
+
+function attr(value: string): string {
+  return value.replace(/["<>\n]/g, (c) => (c === '"' ? "'" : ' '));
+}
+
+/** The passages of a source as `<passage id="S3.14" location="p. 14">` elements. */
+export function passagesText(source: Source, numbers?: readonly number[]): string {
+  const wanted = numbers ? new Set(numbers) : null;
+  return (source.passages ?? [])
+    .filter((p) => !wanted || wanted.has(p.n))
+    .map((p) => `<passage id="${source.id}.${p.n}" location="${attr(locationLabel(p.location))}">\n${neutralizeTags(p.text)}\n</passage>`)
+    .join('\n');
+}
+
+function unitsText(d: WorkflowState['contextDocuments'][number]): string {
+  if (d.units === undefined) return '';
+  const unit = d.format === 'pdf' ? 'pages' : d.format === 'pptx' ? 'slides' : d.format === 'xlsx' || d.format === 'csv' ? 'sheets' : d.format === 'docx' ? 'sections' : 'lines';
+  return ` ${unit}="${d.units}"`;
+}
+
 export function contextDocumentsText(state: WorkflowState): string {
   if (state.contextDocuments.length === 0) return '(none)';
   return state.contextDocuments
     .map((d) => {
+      const source = d.sourceId ? state.sources.find((x) => x.id === d.sourceId) : undefined;
+      const head = `<document title="${attr(d.title)}"${d.sourceId ? ` source="${d.sourceId}"` : ''}${d.format ? ` format="${d.format}"` : ''}${unitsText(d)}>`;
+      if (source?.passages?.length) {
+        const sent = d.selected ?? source.passages.map((p) => p.n);
+        const cut = d.truncated
+          ? `\n(${source.passages.length - sent.length} of ${source.passages.length} passages of this document were left out to fit the context budget; those most relevant to the problem are included.)`
+          : '';
+        return `${head}\n${passagesText(source, sent)}${cut}\n</document>`;
+      }
       const id = d.sourceId ? ` [${d.sourceId}]` : '';
       const cut = d.truncated ? '\n\n(The document was truncated to fit.)' : '';
-      return `<document title="${d.title.replace(/"/g, "'")}"${d.sourceId ? ` source="${d.sourceId}"` : ''}>\n## ${d.title}${id}\n\n${d.text}${cut}\n</document>`;
+      return `${head}\n## ${d.title}${id}\n\n${neutralizeTags(d.text)}${cut}\n</document>`;
     })
     .join('\n\n');
+}
+
+/** The passages chosen for one analyst's focus, beyond the shared context (empty when none). */
+export function analystPassagesText(state: WorkflowState, analystId: string): string {
+  const refs = state.analystPassages[analystId] ?? [];
+  if (refs.length === 0) return '';
+  const bySource = new Map<string, number[]>();
+  for (const r of refs) bySource.set(r.sourceId, [...(bySource.get(r.sourceId) ?? []), r.n]);
+  const parts = [...bySource].map(([id, ns]) => {
+    const source = state.sources.find((x) => x.id === id);
+    return source ? `<document title="${attr(source.title)}" source="${id}">\n${passagesText(source, ns)}\n</document>` : '';
+  });
+  return `## More passages for your focus\nPassages of the context documents that were left out of the shared context and bear on your focus. Cite them like the others.\n<analyst_passages>\n${parts.filter(Boolean).join('\n\n')}\n</analyst_passages>`;
 }
 
 export function clarificationsText(state: WorkflowState): string {
@@ -89,7 +136,8 @@ export function analystOutputsText(state: WorkflowState): string {
 }
 
 export function sourceLine(s: Source): string {
-  const where = s.url ? ` <${s.url}>` : s.documentRef ? ` (context document: ${s.documentRef})` : '';
+  const passages = s.passages?.length ? `; passages ${s.id}.1 to ${s.id}.${s.passages.length}, cite the one that supports a claim` : '';
+  const where = s.url ? ` <${s.url}>` : s.documentRef ? ` (context document: ${s.documentRef}${passages})` : '';
   const who = s.level === 'L1' && s.analyst ? `, named by the ${s.analyst} analyst` : '';
   const when = s.publishedDate ? `, ${s.publishedDate.slice(0, 10)}` : '';
   const excerpt = s.excerpt ? `\n  Excerpt: ${s.excerpt.replace(/\s+/g, ' ').slice(0, 400)}` : '';

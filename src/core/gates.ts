@@ -93,16 +93,38 @@ export function validateAnalystOutput(
 // ---------------------------------------------------------------------------------------------
 // Citations
 
-export const CITATION_PATTERN = /\[(S\d+)\]/g;
+/** A citation: `[S3]` (a source) or `[S3.14]` (passage 14 of source S3). */
+export const CITATION_PATTERN = /\[(S\d+)(?:\.(\d+))?\]/g;
 
-/** Ids cited inline as `[S3]`. */
+/** Source ids cited inline as `[S3]` or `[S3.14]`. */
 export function citedIds(text: string): string[] {
   return [...text.matchAll(CITATION_PATTERN)].map((m) => m[1]);
 }
 
+/** Citations in order, each with its passage number when it cites a passage. */
+export function citedRefs(text: string): Array<{ id: string; n?: number }> {
+  return [...text.matchAll(CITATION_PATTERN)].map((m) => (m[2] ? { id: m[1], n: Number(m[2]) } : { id: m[1] }));
+}
+
+/** Passage citations (`[S3.99]`) to a passage the source does not have. */
+export function unknownPassages(text: string, registry: Source[]): string[] {
+  const byId = new Map(registry.map((s) => [s.id, s]));
+  const bad = citedRefs(text)
+    .filter((r) => r.n !== undefined && byId.has(r.id) && !(byId.get(r.id)!.passages ?? []).some((p) => p.n === r.n))
+    .map((r) => `${r.id}.${r.n}`);
+  return [...new Set(bad)];
+}
+
+/** Ids (`S3`, or a passage `S3.14`) that are not in the registry, or name a passage the source lacks. */
 export function unknownSourceIds(ids: string[], registry: Source[]): string[] {
-  const known = new Set(registry.map((s) => s.id));
-  return [...new Set(ids.filter((id) => !known.has(id)))];
+  const byId = new Map(registry.map((s) => [s.id, s]));
+  const unknown = ids.filter((id) => {
+    const m = /^(S\d+)(?:\.(\d+))?$/.exec(id);
+    const source = m ? byId.get(m[1]) : undefined;
+    if (!source) return true;
+    return m![2] !== undefined && !(source.passages ?? []).some((p) => p.n === Number(m![2]));
+  });
+  return [...new Set(unknown)];
 }
 
 /** The citation map may not be empty when the content is factual. */
@@ -162,6 +184,8 @@ export function validateFullText(
   const ids = citedIds(body);
   const unknown = unknownSourceIds(ids, registry);
   if (unknown.length) throw new Error(`The full text cites sources that are not in the registry: ${unknown.join(', ')}. Use only the ids listed.`);
+  const badPassages = unknownPassages(body, registry);
+  if (badPassages.length) throw new Error(`The full text cites passages that do not exist: ${badPassages.join(', ')}. Cite only passage ids given in the context documents, or the source id alone.`);
   if (factual && ids.length === 0) throw new Error('The full text cites no source, but its content is factual. Cite the registry sources inline as [S#].');
   return body;
 }

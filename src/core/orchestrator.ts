@@ -21,7 +21,7 @@ import { runIntegrate } from './steps/integrate';
 import { runOutline } from './steps/outline';
 import { runParse } from './steps/parse';
 import { runPropose } from './steps/propose';
-import { runSources } from './steps/sources';
+import { checkDocuments, runSources } from './steps/sources';
 
 type StepHandler = (ctx: RunContext) => Promise<void>;
 
@@ -63,8 +63,23 @@ export class Orchestrator {
     if (state.status === 'done') return { state };
     ctx.record(state.step, 'resume', loaded.recoveredFromBackup ?? '');
     state.status = 'running';
+    await this.reportChangedDocuments(ctx);
     await ctx.checkpoint();
     return this.drive(ctx);
+  }
+
+  /**
+   * The run goes on with the passages it read (kept in the state); a document changed on disk
+   * since then is reported — to the person, in the run log and in the state — never mixed in.
+   */
+  private async reportChangedDocuments(ctx: RunContext): Promise<void> {
+    const changed = await checkDocuments(ctx);
+    if (changed.length === 0) return;
+    const message = `Changed on disk since the analysis read them: ${changed.join(', ')}. The analysis goes on with the versions it read; start a new analysis to use the new ones.`;
+    ctx.log.warn(message);
+    ctx.state.errors.push({ at: ctx.now(), step: ctx.state.step, message });
+    ctx.runLog.note({ step: ctx.state.step, message });
+    ctx.emit({ type: 'documents-changed', paths: changed });
   }
 
   private async drive(ctx: RunContext): Promise<RunOutcome> {

@@ -4,6 +4,7 @@
  * Tests plug scripted implementations in; the VS Code layer plugs real ones (Anthropic, Exa,
  * the side panel, workspace storage). Nothing here may import `vscode` or an SDK.
  */
+import type { DocumentFormat, ParsedDocument } from './passages';
 import type { Proposal, SourceNeed, StepName, TokenUsage, WorkflowState } from './state';
 
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +165,39 @@ export interface SourceChoiceRequest {
   language: string;
   /** Why the previous choice could not be used (unreadable file, malformed briefing), if any. */
   problem?: string;
+  /** Tokens of context the documents may take (the context budget). */
+  budgetTokens: number;
+  /**
+   * What a choice would give, before it is made: each document's passages and tokens, whether
+   * it fits the budget, and what would be left out. The gate calls it as documents are added.
+   */
+  preview(choice: { contextFiles: string[]; briefingFile?: string }): Promise<SourcesPreview>;
+}
+
+export interface DocumentPreview {
+  path: string;
+  title: string;
+  format?: DocumentFormat;
+  /** Pages, slides, sheets or lines. */
+  units: number;
+  passages: number;
+  tokens: number;
+  /** Tokens of its passages in the shared context. */
+  selectedTokens: number;
+  /** `all`: every passage goes in; `part`: some are left out; `none`: none fits. */
+  fits: 'all' | 'part' | 'none';
+  /** Locations of passages left out (first few), for the person. */
+  leftOut: string[];
+  notes: string[];
+  /** Set when the document cannot be read; the others still load. */
+  problem?: DocumentProblem;
+}
+
+export interface SourcesPreview {
+  documents: DocumentPreview[];
+  budgetTokens: number;
+  availableTokens: number;
+  selectedTokens: number;
 }
 
 export type SourceChoice =
@@ -278,6 +312,47 @@ export interface Workspace {
   ): Promise<string>;
 }
 
+/** Why a document could not be used; the message names the file and what to do. */
+export type DocumentProblemCode =
+  | 'missing'
+  | 'outside'
+  | 'folder'
+  | 'empty'
+  | 'too-large'
+  | 'unsupported'
+  | 'encrypted'
+  | 'corrupt'
+  | 'no-text'
+  | 'unreadable'
+  | 'loop'
+  | 'too-many';
+
+export interface DocumentProblem {
+  path: string;
+  code: DocumentProblemCode;
+  /** In English, naming the file and what to do; the VS Code layer shows a localized one by `code`. */
+  message: string;
+}
+
+/** Families of formats the person can filter a folder by. */
+export const DOCUMENT_TYPES = ['pdf', 'word', 'sheets', 'slides', 'text'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** The person's documents: files of any supported format read into located passages. */
+export interface Documents {
+  /** Reads a document (workspace-relative or absolute path) into passages. Throws DocumentError. */
+  read(path: string, options?: { signal?: AbortSignal }): Promise<ParsedDocument>;
+  /**
+   * The documents in the chosen files and folders (recursively, keeping only `types`), as
+   * paths `read` accepts; what could not be taken is listed in `problems`.
+   */
+  expand(paths: string[], types?: readonly DocumentType[]): Promise<{ files: string[]; problems: DocumentProblem[] }>;
+  /** SHA-256 of the document's bytes now, or null when it is gone or unreadable. */
+  fingerprint(path: string): Promise<string | null>;
+  /** The format a path would be read as, or null when it is not a supported document. */
+  formatOf(path: string): DocumentFormat | null;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -302,4 +377,6 @@ export type WorkflowEvent =
   | { type: 'analyst-failed'; analyst: string; error: string }
   | { type: 'text'; step: StepName; label: string; delta: string }
   | { type: 'document'; kind: 'analyst' | 'final'; path: string }
+  /** On resume: context documents changed on disk since the run read them (it keeps what it read). */
+  | { type: 'documents-changed'; paths: string[] }
   | { type: 'state'; state: Readonly<WorkflowState> };

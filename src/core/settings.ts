@@ -24,8 +24,11 @@ export interface OrchestratorSettings {
   outputRoot: string;
   /** Scores of the top two synthesizers closer than this trigger clarification. */
   clarifyMargin: number;
-  /** Maximum characters of one context document given to the model. */
-  maxContextChars: number;
+  /**
+   * Tokens of the person's documents sent to the model (the context budget); 0 = automatic,
+   * a share of the model's context window (contextBudget.ts).
+   */
+  contextMaxTokens: number;
   /** Mark the shared prefix for prompt caching (cache_control). Off only to measure its effect. */
   promptCaching: boolean;
 }
@@ -41,7 +44,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   outputLanguage: 'auto',
   outputRoot: 'analyses',
   clarifyMargin: 0.2,
-  maxContextChars: 60_000,
+  contextMaxTokens: 0,
   promptCaching: true,
 };
 

@@ -6,6 +6,7 @@
  * decide what happens next (see workflow.ts).
  */
 import * as z from 'zod';
+import { DocumentFormat, Passage } from './passages';
 
 export const STATE_VERSION = 1;
 
@@ -85,18 +86,35 @@ export const Source = z.object({
   analyst: z.string().optional(),
   publishedDate: z.string().optional(),
   excerpt: z.string().optional(),
+  /** What the source says, as located passages (see passages.ts); cited as `[S3.14]`. */
+  passages: z.array(Passage).optional(),
 });
 export type Source = z.infer<typeof Source>;
 
+/**
+ * A document the person gave as context. A file's passages are in its source (`sourceId`);
+ * `selected` lists the passages sent in the shared context (all of them when the documents fit
+ * the context budget). A briefing is sent as `text`.
+ */
 export const ContextDocument = z.object({
   id: z.string(),
   title: z.string(),
   path: z.string(),
   kind: z.enum(['file', 'briefing']),
-  /** Text given to the model (possibly truncated, see `truncated`). */
-  text: z.string(),
+  /** The briefing's text; for files of older runs, the text that was given to the model. */
+  text: z.string().default(''),
+  /** Some of the document was left out of the shared context (budget), see `selected`. */
   truncated: z.boolean().default(false),
   sourceId: z.string().optional(),
+  format: DocumentFormat.optional(),
+  /** SHA-256 of the file's bytes when it was read: a change on disk since then is reported. */
+  sha256: z.string().optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  /** Pages, slides, sheets or lines. */
+  units: z.number().int().nonnegative().optional(),
+  notes: z.array(z.string()).optional(),
+  /** Passage numbers sent in the shared context (omitted: all of them). */
+  selected: z.array(z.number().int().positive()).optional(),
 });
 export type ContextDocument = z.infer<typeof ContextDocument>;
 
@@ -163,6 +181,27 @@ export const ErrorEntry = z.object({
   message: z.string(),
 });
 
+export const PassageRef = z.object({
+  sourceId: z.string(),
+  n: z.number().int().positive(),
+  /** Where it stands (`report.pdf, p. 14`), for the person. */
+  label: z.string(),
+  tokens: z.number().int().nonnegative(),
+});
+export type PassageRef = z.infer<typeof PassageRef>;
+
+export const ContextPlanSchema = z.object({
+  budgetTokens: z.number().int().nonnegative(),
+  /** All passages of the chosen documents. */
+  availableTokens: z.number().int().nonnegative(),
+  /** Passages in the shared context. */
+  selectedTokens: z.number().int().nonnegative(),
+  /** Tokens held back for each analyst's own passages when the documents do not fit. */
+  analystTokens: z.number().int().nonnegative().default(0),
+  leftOut: z.array(PassageRef).default([]),
+});
+export type ContextPlan = z.infer<typeof ContextPlanSchema>;
+
 export const SourceNeed = z.enum(['high', 'medium', 'low']);
 export type SourceNeed = z.infer<typeof SourceNeed>;
 
@@ -201,6 +240,10 @@ export const WorkflowStateSchema = z.object({
   sourceNeedRationale: z.string().default(''),
   webSearchAllowed: z.boolean().default(false),
   contextDocuments: z.array(ContextDocument).default([]),
+  /** What the context budget let through (contextBudget.ts), for the gate and the run log. */
+  contextPlan: ContextPlanSchema.nullable().default(null),
+  /** Passages chosen for one analyst's focus on top of the shared context: analyst id -> refs. */
+  analystPassages: z.record(z.string(), z.array(z.object({ sourceId: z.string(), n: z.number().int().positive() }))).default({}),
   /** Clarify step. */
   clarifications: z
     .array(z.object({ id: z.string(), question: z.string(), answer: z.string().default('') }))

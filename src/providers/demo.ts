@@ -160,15 +160,21 @@ export function demoAnswer(req: DemoRequest): string {
     }
     case 'citations': {
       const registry = ids(req.system, /^- \[(S\d+)\]/gm);
+      // A context document is cited by a passage of it (its first one), other sources whole.
+      const passages = ids(req.system, /<passage id="(S\d+\.\d+)" location=/g);
+      const firstPassage = new Map<string, string>();
+      for (const p of passages) if (!firstPassage.has(p.split('.')[0])) firstPassage.set(p.split('.')[0], p);
+      const pool = registry.map((id) => firstPassage.get(id) ?? id);
       const points = outlinePoints(req.system);
-      const citations = registry.length
-        ? points.map((point, i) => ({ point, sourceIds: [registry[i % registry.length]] }))
+      // Every source is cited by some point: point i takes sources i, i + points, i + 2·points, ...
+      const citations = pool.length
+        ? points.map((point, i) => ({ point, sourceIds: pool.filter((_, j) => j % points.length === i || (pool.length < points.length && j === i % pool.length)) }))
         : [];
       const gaps = points.length ? [{ point: points[0], query: it ? 'dimensione del mercato tendenze recenti' : 'market size recent trends' }] : [];
       return json({ citations, gaps, factual: true });
     }
     case 'fulltext': {
-      const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
+      const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
       const points = map.length ? map : outlinePoints(req.system).map((p) => ({ point: p, cites: '' }));
       const body = points
         .map(({ point, cites }) =>

@@ -91,6 +91,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       defaultModel: typeof modelSetting === 'string' && modelSetting.trim() ? modelSetting.trim() : DEFAULT_SETTINGS.defaultModel,
       maxParallelAnalysts: positiveInt(c.get('analysts.maxParallel'), DEFAULT_SETTINGS.maxParallelAnalysts),
       maxSearchesPerAnalysis: positiveInt(c.get('webSearch.maxSearches'), DEFAULT_SETTINGS.maxSearchesPerAnalysis, 0),
+      contextMaxTokens: positiveInt(c.get('context.maxTokens'), DEFAULT_SETTINGS.contextMaxTokens, 0),
       analystFailureThreshold: positiveInt(c.get('analysts.failureThreshold'), DEFAULT_SETTINGS.analystFailureThreshold),
       outputLanguage: typeof language === 'string' && language.trim() ? language.trim() : DEFAULT_SETTINGS.outputLanguage,
       outputRoot: folder && !folder.split('/').includes('..') ? folder : DEFAULT_SETTINGS.outputRoot,

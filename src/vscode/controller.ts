@@ -27,7 +27,7 @@ import { WorkProgress } from './progress';
 import type { ActiveRun, FromWebview, Gate, RunEntry, ViewState } from './protocol';
 import { PanelReviewer } from './reviewer';
 import { AnalysisStatusBar, stepLabel } from './statusBar';
-import { WorkspaceDocuments } from './workspaceDocuments';
+import { plainName, WorkspaceDocuments } from './workspaceDocuments';
 import { webviewStrings } from './webviewStrings';
 
 export const COMMANDS = {
@@ -527,7 +527,7 @@ export class AnalysisController implements vscode.Disposable {
     let outcome: RunOutcome | undefined;
     let thrown: unknown;
     try {
-      const [providers, library] = await Promise.all([
+      const [providers, library, { FileDocuments }] = await Promise.all([
         createProviders({
           demo: choice.demo,
           anthropicKey: choice.anthropicKey,
@@ -541,6 +541,7 @@ export class AnalysisController implements vscode.Disposable {
           workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
           extraFolders: settings.promptFolders,
         }),
+        import('../lazy/documents'),
       ]);
       this.showLibraryProblems(library.problems);
       for (const a of library.analysts) active.analystNames.set(a.id, a.name);
@@ -561,6 +562,7 @@ export class AnalysisController implements vscode.Disposable {
         reviewer: active.reviewer,
         store: this.getStore(),
         workspace,
+        documents: new FileDocuments({ roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) }),
         library,
         log,
         settings: settings.orchestrator,
@@ -635,6 +637,14 @@ export class AnalysisController implements vscode.Disposable {
       case 'text':
         // Streamed text only feeds the draft tab; the panel and status bar do not change.
         if (event.step === 'fulltext' && active.id) void this.drafts.append(active.id, active.title, event.delta);
+        return;
+      case 'documents-changed':
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            '{0} changed on disk since the analysis read it. The analysis goes on with the version it read; start a new analysis to use the new one.',
+            event.paths.map(plainName).join(', '),
+          ),
+        );
         return;
       case 'document':
         if (event.kind === 'final') {

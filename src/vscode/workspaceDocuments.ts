@@ -19,6 +19,11 @@ export type AskOverwrite = (relativePath: string) => Promise<OverwriteChoice>;
 const HASHES_KEY = 'strategicAnalysis.writtenHashes';
 const MAX_READ_BYTES = 20 * 1024 * 1024;
 
+/** A file name for a notification: brackets, which a notification renders as link syntax, become look-alikes. */
+export function plainName(name: string): string {
+  return name.replace(/\[/g, '［').replace(/\]/g, '］').replace(/[\r\n]+/g, ' ');
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -19,6 +19,8 @@ function host() {
   };
 }
 
+const noPreview = async () => ({ documents: [], budgetTokens: 80_000, availableTokens: 0, selectedTokens: 0 });
+
 async function tick(): Promise<void> {
   await new Promise((r) => setTimeout(r, 0));
 }
@@ -27,7 +29,7 @@ describe('Panel reviewer', () => {
   it('shows the source gate and returns the choice, never enabling unavailable web search', async () => {
     const h = host();
     const reviewer = new PanelReviewer(h);
-    const answer = (reviewer as Reviewer).chooseSources({ need: 'high', rationale: 'r', webSearchAvailable: false, language: 'en' }, state);
+    const answer = (reviewer as Reviewer).chooseSources({ need: 'high', rationale: 'r', webSearchAvailable: false, language: 'en', budgetTokens: 80_000, preview: noPreview }, state);
     const gate = h.shown[0];
     assert.equal(gate?.kind, 'sources');
     assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId + 1000, webSearch: true }), false);
@@ -98,7 +100,7 @@ describe('Panel reviewer', () => {
     assert.deepEqual(await failures, { kind: 'abort' });
     assert.equal(await proposalPending, 'settled');
     // After the abort every new gate answers "cancel" at once.
-    const sources = await (reviewer as Reviewer).chooseSources({ need: 'low', rationale: '', webSearchAvailable: true, language: 'en' }, state);
+    const sources = await (reviewer as Reviewer).chooseSources({ need: 'low', rationale: '', webSearchAvailable: true, language: 'en', budgetTokens: 80_000, preview: noPreview }, state);
     assert.deepEqual(sources, { kind: 'cancel' });
   });
 });

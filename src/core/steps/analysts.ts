@@ -6,7 +6,8 @@
  */
 import { CancelledByPerson, type RunContext } from '../context';
 import { CancelledError, errorMessage } from '../errors';
-import { outputLanguageName, sharedPrefix } from '../format';
+import { selectForAnalyst } from '../contextBudget';
+import { analystPassagesText, outputLanguageName, sharedPrefix } from '../format';
 import { validateAnalystOutput } from '../gates';
 import { renderFrontmatter } from '../markdown';
 import type { ModelMessage } from '../ports';
@@ -51,12 +52,14 @@ async function runOne(
   }
   run.status = 'running';
   ctx.emit({ type: 'analyst-start', analyst: run.id });
-  const ownPrompt = ctx.library.render('analyst', {
-    analyst_name: def.name,
-    analyst_focus: def.focus,
-    analyst_method: def.method,
-    required_fields: def.requiredFields.length ? def.requiredFields.join(', ') : '(none beyond the common fields)',
-  });
+  const extra = analystPassagesText(s, run.id);
+  const ownPrompt =
+    ctx.library.render('analyst', {
+      analyst_name: def.name,
+      analyst_focus: def.focus,
+      analyst_method: def.method,
+      required_fields: def.requiredFields.length ? def.requiredFields.join(', ') : '(none beyond the common fields)',
+    }) + (extra ? `\n\n${extra}` : '');
   let messages: ModelMessage[] = [
     {
       role: 'user',
@@ -145,6 +148,31 @@ function analystFrame(ctx: RunContext): string {
   });
 }
 
+/**
+ * When the documents did not fit the budget, each analyst also gets the left-out passages most
+ * relevant to its focus, within the tokens the budget kept for that (contextBudget.ts). Chosen
+ * once and kept in the state, so a resumed analyst sees the same passages.
+ */
+async function choosePassagesForAnalysts(ctx: RunContext): Promise<void> {
+  const s = ctx.state;
+  const plan = s.contextPlan;
+  if (!plan || plan.leftOut.length === 0 || plan.analystTokens <= 0) return;
+  const docs = s.contextDocuments
+    .filter((d) => d.kind === 'file' && d.sourceId)
+    .map((d) => ({ sourceId: d.sourceId!, passages: s.sources.find((x) => x.id === d.sourceId)?.passages ?? [], selected: d.selected ?? [] }));
+  const shared = Object.fromEntries(docs.map((d) => [d.sourceId, d.selected]));
+  for (const id of s.proposal!.analysts) {
+    if (s.analystPassages[id]) continue;
+    const def = ctx.library.analysts.find((a) => a.id === id);
+    if (!def) continue;
+    const refs = await selectForAnalyst(docs, shared, plan.analystTokens, `${def.name} ${def.description} ${def.focus}`);
+    s.analystPassages[id] = refs;
+    if (refs.length) {
+      ctx.runLog.note({ step: 'analysts', message: `The ${def.name} gets ${refs.length} more passage(s) for its focus: ${refs.map((r) => `${r.sourceId}.${r.n}`).join(', ')}.` });
+    }
+  }
+}
+
 /** An analyst interrupted mid-attempt goes back to pending, to redo (or reuse) that attempt. */
 export function resetInterrupted(run: AnalystRun): void {
   if (run.status !== 'running') return;
@@ -161,6 +189,7 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   // A run killed mid-call left analysts marked running: they run again from the interrupted
   // attempt, whose answer is reused if it had finished.
   for (const r of Object.values(s.analysts)) resetInterrupted(r);
+  await choosePassagesForAnalysts(ctx);
   await ctx.checkpoint();
 
   for (;;) {

@@ -15,34 +15,14 @@ import {
   sourceRegistryText,
   templateSections,
 } from '../format';
-import { citedIds, validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../gates';
+import { validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../gates';
+import { numberCitations } from '../provenance';
 import { renderFrontmatter, stripOuterFence } from '../markdown';
 import type { ModelMessage } from '../ports';
-import { documentLabels, sourceLevelLabel } from '../documentLabels';
+import { documentLabels } from '../documentLabels';
 import { slugify, type Source, type WorkflowState } from '../state';
 
-/**
- * Replaces `[S#]` citations with numbers in order of first appearance (linked when the source
- * has a URL) and returns the body and the sources section.
- */
-export function numberCitations(body: string, registry: Source[], language: string): { body: string; sourcesSection: string; cited: Source[] } {
-  const order: string[] = [];
-  for (const id of citedIds(body)) if (!order.includes(id)) order.push(id);
-  const byId = new Map(registry.map((s) => [s.id, s]));
-  const numbered = body.replace(/\[(S\d+)\]/g, (_m, id: string) => {
-    const n = order.indexOf(id) + 1;
-    const src = byId.get(id)!;
-    return src.url ? `[[${n}]](${src.url})` : `[${n}]`;
-  });
-  const cited = order.map((id) => byId.get(id)!);
-  const lines = cited.map((s, i) => {
-    const where = s.url ? ` <${s.url}>` : s.documentRef ? ` — ${s.documentRef}` : '';
-    const when = s.publishedDate ? ` (${s.publishedDate.slice(0, 10)})` : '';
-    return `${i + 1}. ${s.title}${when}${where} — ${sourceLevelLabel(s.level, language, s.analyst)}`;
-  });
-  const sourcesSection = lines.length ? `## ${documentLabels(language).sources}\n\n${lines.join('\n')}\n` : '';
-  return { body: numbered, sourcesSection, cited };
-}
+export { numberCitations } from '../provenance';
 
 export function buildFrontmatter(state: WorkflowState, cited: Source[], date: string): FinalFrontmatter {
   const count = (level: Source['level']) => cited.filter((s) => s.level === level).length;
@@ -105,7 +85,7 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
   if (body === null) throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
 
   const l = documentLabels(s.language);
-  const { body: numbered, sourcesSection, cited } = numberCitations(body, s.sources, s.language);
+  const { body: numbered, sourcesSection, cited } = numberCitations(body, s.sources, s.language, s.outputFolder);
   const banner = [s.demo ? l.demoBanner : '', s.partialResults ? l.partialBanner : ''].filter(Boolean).join('\n\n');
   const hasTitle = /^#\s/.test(numbered);
   const content = [hasTitle ? '' : `# ${s.title}`, banner, numbered.trim(), sourcesSection].filter(Boolean).join('\n\n');

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Orchestrator } from '../../src/core/orchestrator';
+import { FinalFrontmatterSchema } from '../../src/core/gates';
+import { parseFrontmatter } from '../../src/core/markdown';
+import { FileDocuments } from '../../src/documents/fileDocuments';
+import { harness, ScriptedReviewer, tempDir } from '../helpers/core';
+import { makeDocx, makePdf, makePptx, makeXlsx } from '../helpers/documentFixtures';
+import { bundledLibrary, startFakes } from '../helpers/fakeRun';
+
+describe('a full run with a PDF, a Word file, a workbook and a deck as context', () => {
+  let fakes: Awaited<ReturnType<typeof startFakes>>;
+  let root: string;
+  before(async () => {
+    fakes = await startFakes();
+    root = tempDir('sa-docs-run-');
+    mkdirSync(path.join(root, 'material'), { recursive: true });
+    const put = (rel: string, data: Uint8Array) => writeFileSync(path.join(root, rel), data);
+    put('material/annual-report-2025.pdf', await makePdf([['Annual report 2025'], ['Revenue grew 12% to EUR 4.1 billion in 2025.', 'Germany is our largest market for industrial sensors.']]));
+    put('material/board-memo.docx', await makeDocx([{ heading: 'Market', paragraphs: ['The German market for industrial sensors is worth EUR 2 billion.'] }]));
+    put('material/sales-model.xlsx', await makeXlsx([{ name: 'Plan', rows: [['Year', 'Units'], [2026, 1200], [2027, 1800]] }]));
+    put('material/entry-options.pptx', await makePptx([{ title: 'Entry options', text: ['Distributor or own office'], notes: 'Pilot in Bavaria.' }]));
+  });
+  after(async () => {
+    await fakes.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('cites a passage of each with its page, section, cell range and slide, linked to the file', async () => {
+    const library = await bundledLibrary();
+    const h = harness({
+      model: fakes.model,
+      search: fakes.search,
+      library,
+      documents: new FileDocuments({ roots: [root] }),
+      reviewer: new ScriptedReviewer({ sources: [{ kind: 'choose', contextFiles: ['material'], webSearch: false }] }),
+    });
+    const outcome = await new Orchestrator(h.deps).start('Should we enter the German market for industrial sensors next year, and how?');
+    assert.equal(outcome.error, undefined, outcome.error?.message);
+    const s = outcome.state;
+    assert.equal(s.status, 'done');
+
+    // The folder gave four documents, read into located passages kept in the state.
+    assert.deepEqual(
+      s.contextDocuments.map((d) => [d.path, d.format]),
+      [
+        ['material/annual-report-2025.pdf', 'pdf'],
+        ['material/board-memo.docx', 'docx'],
+        ['material/entry-options.pptx', 'pptx'],
+        ['material/sales-model.xlsx', 'xlsx'],
+      ],
+    );
+    assert.ok(s.contextDocuments.every((d) => /^[0-9a-f]{64}$/.test(d.sha256!) && !d.truncated));
+    assert.equal(s.contextPlan!.leftOut.length, 0);
+
+    // The analysts received the passages, with their ids and locations, in the cached prefix.
+    const request = fakes.anthropic.requests.find((r) => r.task?.step === 'analysts')!.body as { system: Array<{ text: string }> };
+    const analyst = { system: request.system.map((b) => b.text).join('\n') };
+    assert.match(analyst.system, /<passage id="S1\.2" location="p\. 2">\nRevenue grew 12% to EUR 4\.1 billion in 2025\./);
+    assert.match(analyst.system, /location="§ Market, ¶ 1"/);
+    assert.match(analyst.system, /location="slide 1">\n# Entry options/);
+    assert.match(analyst.system, /location="Plan!A2:B3">\n\| Year \| Units \|/);
+
+    // The final document cites a passage of each, and its Sources section says where each stands.
+    const doc = h.workspace.files.get(s.finalDocument!.path!)!;
+    const { data, body } = parseFrontmatter(doc);
+    const fm = FinalFrontmatterSchema.parse(data);
+    assert.equal(fm.sources.L0, 4);
+    const sources = body.slice(body.indexOf('## Sources'));
+    const folder = s.outputFolder.split('/').map(() => '..').join('/');
+    for (const entry of [
+      `[annual-report-2025.pdf, p. 1](${folder}/material/annual-report-2025.pdf)`,
+      `[board-memo.docx, § Market, ¶ 1](${folder}/material/board-memo.docx)`,
+      `[sales-model.xlsx, Plan!A2:B3](${folder}/material/sales-model.xlsx)`,
+      `[entry-options.pptx, slide 1](${folder}/material/entry-options.pptx)`,
+    ]) {
+      assert.ok(sources.includes(entry), `the Sources section lists ${entry}:\n${sources}`);
+    }
+    // Inline citations are numbers that resolve to those entries.
+    const numbers = [...body.slice(0, body.indexOf('## Sources')).matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    const entries = [...sources.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
+    assert.ok(numbers.length >= 4);
+    for (const n of numbers) assert.ok(entries.includes(n), `[${n}] has a Sources entry`);
+    assert.doesNotMatch(body, /\[S\d+(\.\d+)?\]/);
+  });
+});
