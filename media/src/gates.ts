@@ -17,6 +17,7 @@ import type {
   WebviewStrings,
 } from '../../src/vscode/protocol';
 import { button, format, h, icon, uid } from './dom';
+import { languageField } from './languageField';
 import { renderMarkdown } from './markdown';
 
 export type Draft = Record<string, string | boolean | string[] | undefined>;
@@ -222,6 +223,7 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     analysts: Array.isArray(draft.analysts) ? draft.analysts : [...p.analysts],
     webSearch: typeof draft.webSearch === 'boolean' ? draft.webSearch : p.webSearch,
     model: typeof draft.model === 'string' ? draft.model : p.model,
+    language: typeof draft.language === 'string' ? draft.language : gate.language,
   };
   const errors = errorLine();
 
@@ -233,6 +235,7 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     if (a !== [...p.analysts].sort().join('\n')) c.analysts = [...current.analysts];
     if (gate.webSearchAvailable && current.webSearch !== p.webSearch) c.webSearch = current.webSearch;
     if (current.model.trim() && current.model.trim() !== p.model) c.model = current.model.trim();
+    if (current.language !== gate.language) c.language = current.language;
     return c;
   };
 
@@ -290,6 +293,10 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     ),
     select(s.template, gate.templates, current.template, (v) => {
       current.template = v;
+      store();
+    }),
+    languageField(gate, current.language, s, (v) => {
+      current.language = v;
       store();
     }),
     h(

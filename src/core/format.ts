@@ -98,12 +98,21 @@ export function outputLanguageName(state: WorkflowState): string {
   return languageName(state.language);
 }
 
-/** The shared prefix of every call: instructions, problem, context documents (cached block). */
-export function sharedPrefix(ctx: RunContext): string {
+/**
+ * What the prompts say instead of a language name while the language is not decided yet (the
+ * parse step, when the setting follows the problem): the model names the language itself.
+ */
+export const PROBLEM_LANGUAGE = 'the language the problem is written in';
+
+/**
+ * The shared prefix of every call: instructions, problem, context documents (cached block).
+ * `language` replaces the run's language name (the parse step's PROBLEM_LANGUAGE).
+ */
+export function sharedPrefix(ctx: RunContext, language = outputLanguageName(ctx.state)): string {
   const s = ctx.state;
   return ctx.library.render('shared-context', {
     problem: s.problem,
-    language_name: outputLanguageName(s),
+    language_name: language,
     today: ctx.today(),
     context_documents: contextDocumentsText(s),
     clarifications: clarificationsText(s),

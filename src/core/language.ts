@@ -2,14 +2,20 @@
  * Language detection for problem statements, and language names for prompts.
  *
  * Owns: guessing the language a person wrote in (Italian and English first; Spanish, French,
- * German, Portuguese and Dutch recognised too) and naming a language code in English. Pure: no
- * I/O, no dependencies.
+ * German, Portuguese and Dutch recognised too; other scripts by their letters), checking that a
+ * value is a language code, choosing the run's language from the setting, the model's answer,
+ * the detector and the interface language, and naming a language code in English. Pure: no I/O,
+ * no dependencies.
  *
  * How it decides: code blocks, inline code, URLs, e-mail addresses, paths and code-like lines are
  * removed first, then identifiers (camelCase, snake_case, words with digits). The remaining words
  * are scored against lists of function words (a word shared by several languages counts for each
  * of them in proportion), plus weaker cues: common business vocabulary, characters and word
- * endings typical of a language. Without any evidence the answer is English with confidence 0.
+ * endings typical of a language. Confidence falls when few of the words are known to any list (a
+ * language the lists do not cover, such as Polish or Swedish, gets a low confidence instead of a
+ * confident wrong guess). Greek, Cyrillic, Arabic, Hebrew, Devanagari, Thai, Japanese, Korean and
+ * Chinese text is recognised by its script. Without any evidence the answer is English with
+ * confidence 0.
  */
 
 export interface DetectedLanguage {
@@ -48,7 +54,7 @@ const FUNCTION_WORDS: Record<Lang, string> = {
   fr: `le la les un une des de du d au aux et ou mais ne pas que qui quoi où quand comment
     pourquoi si plus moins très ce cet cette ces est sont était être avoir a ont avons nous vous
     ils elles il elle on leur leurs notre nos votre vos son sa ses dans sur avec pour par sans
-    sous entre vers chez aussi donc car l qu n c s y en doit devons pouvons peut faut`,
+    sous entre vers chez aussi donc car l qu n c s y en doit devons pouvons peut faut à je`,
   de: `der die das den dem des ein eine einer eines einem einen und oder aber nicht kein keine
     ist sind war waren sein haben hat hatte wir ihr sie er es ich du mit von zu zum zur für auf
     aus bei nach über unter vor durch gegen ohne um als wie wenn dass ob auch noch schon nur sehr
@@ -182,11 +188,59 @@ function proseWords(text: string): string[] {
   return words;
 }
 
+/** Scripts that name a language (or a small family) by their letters alone. */
+const SCRIPTS: Array<[RegExp, string, number]> = [
+  [/[\u3040-\u30ff]/gu, 'ja', 0.9],
+  [/[\uac00-\ud7af\u1100-\u11ff]/gu, 'ko', 0.9],
+  [/[\u0370-\u03ff]/gu, 'el', 0.9],
+  [/[\u0590-\u05ff]/gu, 'he', 0.9],
+  [/[\u0e00-\u0e7f]/gu, 'th', 0.9],
+  [/[\u0900-\u097f]/gu, 'hi', 0.6],
+  [/[\u0600-\u06ff]/gu, 'ar', 0.6],
+  [/[\u0400-\u04ff]/gu, 'ru', 0.5],
+  [/[\u4e00-\u9fff]/gu, 'zh', 0.7],
+];
+
+/** The language of text written mostly in a script other than Latin, or null. */
+function detectScript(prose: string): DetectedLanguage | null {
+  const letters = (prose.match(/\p{L}/gu) ?? []).length;
+  if (letters === 0) return null;
+  let best: { code: string; count: number; confidence: number } | null = null;
+  let nonLatin = 0;
+  for (const [re, code, confidence] of SCRIPTS) {
+    const count = (prose.match(re) ?? []).length;
+    nonLatin += count;
+    // Kana marks Japanese even among more Han characters.
+    if (count > 0 && code === 'ja' && count * 5 >= letters) return { code, confidence: Math.round(Math.min(confidence, evidenceOf(count)) * 100) / 100 };
+    if (count > 0 && (!best || count > best.count)) best = { code, count, confidence };
+  }
+  if (!best || nonLatin * 2 < letters) return null;
+  let code = best.code;
+  // Cyrillic: Ukrainian has letters Russian does not.
+  if (code === 'ru' && /[іїєґ]/iu.test(prose)) code = 'uk';
+  // Arabic script: Persian letters.
+  if (code === 'ar' && /[پچژگ]/u.test(prose)) code = 'fa';
+  return { code, confidence: Math.round(Math.min(best.confidence, evidenceOf(best.count)) * 100) / 100 };
+}
+
+function evidenceOf(letters: number): number {
+  return 1 - Math.exp(-letters / 6);
+}
+
+/** French inversions ("faut-il", "doit-on", "est-ce") are grammar, though they are hyphenated. */
+const FRENCH_INVERSION = /\p{L}-(?:t-)?(?:il|elle|on|ils|elles|nous|vous|ce|je)(?![\p{L}-])/giu;
+
 export function detectLanguage(text: string): DetectedLanguage {
-  const words = proseWords(stripNonProse(text ?? ''));
+  const prose = stripNonProse(text ?? '');
+  const script = detectScript(prose);
+  if (script) return script;
+  const words = proseWords(prose);
   const grammar: Record<Lang, number> = { en: 0, it: 0, es: 0, fr: 0, de: 0, pt: 0, nl: 0 };
   const lexical: Record<Lang, number> = { en: 0, it: 0, es: 0, fr: 0, de: 0, pt: 0, nl: 0 };
+  grammar.fr += (prose.match(FRENCH_INVERSION) ?? []).length;
+  let known = 0;
   for (const word of words) {
+    if (FUNCTION_INDEX.has(word) || DOMAIN_INDEX.has(word)) known++;
     const fn = FUNCTION_INDEX.get(word);
     if (fn) {
       for (const lang of fn) grammar[lang] += FUNCTION_WEIGHT / fn.length;
@@ -215,8 +269,66 @@ export function detectLanguage(text: string): DetectedLanguage {
   const share = top.score / total;
   const margin = (top.score - second.score) / top.score;
   const evidence = 1 - Math.exp(-top.score / 2.5);
-  const confidence = Math.round(evidence * (0.5 * share + 0.5 * margin) * 100) / 100;
+  // Most words of a text in a covered language are on some list; few are in other languages.
+  const coverage = words.length ? Math.min(1, known / words.length / MIN_COVERAGE) : 0;
+  const confidence = Math.round(evidence * (0.5 * share + 0.5 * margin) * coverage * 100) / 100;
   return { code: top.lang, confidence };
+}
+
+/** Share of listed words from which the coverage no longer lowers the confidence. */
+const MIN_COVERAGE = 0.35;
+
+/**
+ * Below this confidence the detector's guess is not used: the model's answer or the interface
+ * language decides.
+ */
+export const LOW_CONFIDENCE = 0.3;
+
+/**
+ * The primary language subtag of a BCP 47 code, lowercased (`pt-BR` → `pt`), or null when the
+ * value is not a language code the runtime can name ("French", "xx", "und", a sentence).
+ */
+export function normalizeLanguageCode(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const value = raw.trim().replace(/_/g, '-');
+  if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/.test(value)) return null;
+  let canonical: string;
+  try {
+    canonical = Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return null;
+  }
+  const base = canonical.split('-')[0].toLowerCase();
+  if (['und', 'zxx', 'mul', 'mis'].includes(base)) return null;
+  if (LANGUAGE_NAMES[base]) return base;
+  try {
+    const name = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(base);
+    return name && name.toLowerCase() !== base ? base : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where the run's language came from (shown at the proposal). */
+export type LanguageSource = 'setting' | 'model' | 'detector' | 'interface' | 'person';
+
+/**
+ * The run's language: the setting when it names one; otherwise the language the model named for
+ * the problem; otherwise the detector's guess when it is confident enough; otherwise the
+ * interface language.
+ */
+export function chooseLanguage(input: {
+  setting: string;
+  modelAnswer?: unknown;
+  detected: DetectedLanguage;
+  interfaceLanguage: string;
+}): { code: string; source: LanguageSource } {
+  const setting = input.setting === 'auto' ? null : normalizeLanguageCode(input.setting);
+  if (setting) return { code: setting, source: 'setting' };
+  const model = normalizeLanguageCode(input.modelAnswer);
+  if (model) return { code: model, source: 'model' };
+  if (input.detected.confidence >= LOW_CONFIDENCE) return { code: input.detected.code, source: 'detector' };
+  return { code: normalizeLanguageCode(input.interfaceLanguage) ?? 'en', source: 'interface' };
 }
 
 const LANGUAGE_NAMES: Record<string, string> = {

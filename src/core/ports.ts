@@ -227,13 +227,19 @@ export interface ProposalView {
   availableTemplates: Array<{ id: string; name: string }>;
   availableAnalysts: Array<{ id: string; name: string }>;
   webSearchAvailable: boolean;
+  /** The run's language (a code) and where it came from; the person can change it here. */
+  language: string;
+  languageSource: WorkflowState['languageSource'];
 }
 
 export type ProposalDecision =
   | { kind: 'approve' }
   | {
       kind: 'modify';
-      changes: Partial<Pick<Proposal, 'synthesizer' | 'template' | 'analysts' | 'webSearch' | 'model'>>;
+      changes: Partial<Pick<Proposal, 'synthesizer' | 'template' | 'analysts' | 'webSearch' | 'model'>> & {
+        /** A language code for the analysis. */
+        language?: string;
+      };
     }
   | { kind: 'cancel' };
 

@@ -20,6 +20,11 @@ export interface OrchestratorSettings {
   validationAttempts: number;
   /** `auto` follows the problem's language; otherwise a language code such as `en` or `it`. */
   outputLanguage: string;
+  /**
+   * The language of the person's interface (a code such as `it` or `en-us`): the run's language
+   * when neither the model nor the detector can tell the problem's language.
+   */
+  interfaceLanguage: string;
   /** Folder, relative to the workspace, under which each analysis gets its own folder. */
   outputRoot: string;
   /** Scores of the top two synthesizers closer than this trigger clarification. */
@@ -42,6 +47,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   analystAttempts: 2,
   validationAttempts: 2,
   outputLanguage: 'auto',
+  interfaceLanguage: 'en',
   outputRoot: 'analyses',
   clarifyMargin: 0.2,
   contextMaxTokens: 0,

@@ -230,6 +230,8 @@ export const WorkflowStateSchema = z.object({
   title: z.string().default(''),
   demo: z.boolean().default(false),
   language: z.string().default('en'),
+  /** Where `language` came from; null before the parse step decided it. */
+  languageSource: z.enum(['setting', 'model', 'detector', 'interface', 'person']).nullable().default(null),
   /** Parse step. */
   synthesizerScores: z.array(SynthesizerScore).default([]),
   scoringMethod: z.enum(['model', 'keywords']).nullable().default(null),

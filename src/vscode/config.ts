@@ -94,6 +94,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       contextMaxTokens: positiveInt(c.get('context.maxTokens'), DEFAULT_SETTINGS.contextMaxTokens, 0),
       analystFailureThreshold: positiveInt(c.get('analysts.failureThreshold'), DEFAULT_SETTINGS.analystFailureThreshold),
       outputLanguage: typeof language === 'string' && language.trim() ? language.trim() : DEFAULT_SETTINGS.outputLanguage,
+      interfaceLanguage: vscode.env.language || DEFAULT_SETTINGS.interfaceLanguage,
       outputRoot: folder && !folder.split('/').includes('..') ? folder : DEFAULT_SETTINGS.outputRoot,
     },
     anthropicBaseUrl: anthropic.url,

@@ -7,7 +7,7 @@
  * Must not: import `vscode` or DOM APIs (it is bundled into both the extension and the webview).
  */
 import * as z from 'zod';
-import { ProposalSchema, RunStatus, StepName } from '../core/state';
+import { ProposalSchema, RunStatus, StepName, WorkflowStateSchema } from '../core/state';
 
 // ---------------------------------------------------------------------------------------------
 // Gates: what the panel shows when the run waits for the person
@@ -42,6 +42,9 @@ export const ProposalGate = z.object({
   templates: z.array(Choice),
   analysts: z.array(Choice),
   webSearchAvailable: z.boolean(),
+  /** The analysis language (a code) and where it came from. */
+  language: z.string().default('en'),
+  languageSource: WorkflowStateSchema.shape.languageSource,
 });
 
 export const OutlineGate = z.object({
@@ -168,6 +171,12 @@ export const STRING_KEYS = [
   'approve',
   'applyChanges',
   'selectOneAnalyst',
+  'language',
+  'languageFromSetting',
+  'languageFromModel',
+  'languageDetected',
+  'languageFromInterface',
+  'languageChosen',
   'outlineTitle',
   'outline',
   'preview',
@@ -226,6 +235,10 @@ const ProposalChanges = z
     analysts: z.array(z.string()).min(1),
     webSearch: z.boolean(),
     model: z.string().trim().min(1),
+    language: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/, 'must be a language code'),
   })
   .partial();
 

@@ -185,6 +185,8 @@ export class PanelReviewer implements Reviewer {
       templates: view.availableTemplates.map((t) => ({ id: t.id, name: t.name })),
       analysts: view.availableAnalysts.map((a) => ({ id: a.id, name: a.name })),
       webSearchAvailable: view.webSearchAvailable,
+      language: view.language,
+      languageSource: view.languageSource,
     };
     return this.ask<ProposalDecision>(gate, { kind: 'cancel' }, (m) => {
       if (m.type === 'proposal-approve') return { kind: 'approve' };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { openSession, type Session } from '../harness/session';
 import { withArtifacts } from '../harness/browser';
 import { waitFor } from '../harness/time';
-import { runToCompletion } from '../harness/flow';
+import { answerGates, runToCompletion, startFromPalette } from '../harness/flow';
 import { filesContaining } from '../harness/codeServer';
 import { COMMAND_TITLES } from '../commandTitles';
 
@@ -111,7 +111,47 @@ describe('without an API key', { timeout: 6 * 60_000 }, () => {
       assert.ok(readFileSync(pptx).includes(Buffer.from('ppt/slides/slide1.xml', 'latin1')));
     });
   });
+
+  test('the proposal shows the language of the analysis, and the person can change it', async () => {
+    const wb = session.workbench;
+    await withArtifacts(wb, 'proposal-language', async () => {
+      await startFromPalette(wb, 'Faut-il investir dans une nouvelle usine à Toulouse ?');
+      const first = await answerGates(wb, { stopAt: 'proposal', timeoutMs: 90_000 });
+      assert.equal(first.ended, 'stopped', `the proposal was not shown: ${JSON.stringify(first)}`);
+      const field = await wb.findInWebviews('combobox', 'Language of the analysis');
+      assert.equal(await field.inputValue(), 'fr', 'a short French problem is French');
+      await wb.findText('Detected from the words of the problem.');
+      await field.selectOption('it');
+      await wb.clickInWebview('button', 'Apply changes');
+      await wb.findText('Chosen by you.', 30_000);
+      assert.equal(await (await wb.findInWebviews('combobox', 'Language of the analysis')).inputValue(), 'it');
+      const outcome = await answerGates(wb, { timeoutMs: 3 * 60_000 });
+      assert.equal(outcome.ended, 'complete', JSON.stringify(outcome));
+      const final = await waitFor(
+        'the final document of the French problem',
+        () => finalDocuments(path.join(session.server.workspaceDir, 'analyses')).find((f) => readFileSync(f, 'utf8').includes('Toulouse')),
+        30_000,
+      );
+      assert.match(readFileSync(final, 'utf8'), /^language: it$/m);
+    });
+  });
 });
+
+/** Every analysis document (not an analyst output, not the run log) in `folder` or below it. */
+function finalDocuments(folder: string): string[] {
+  const out: string[] = [];
+  if (!existsSync(folder)) return out;
+  const stack = [folder];
+  while (stack.length) {
+    const dir = stack.pop() as string;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else if (entry.name.endsWith('.md') && !entry.name.startsWith('analyst-') && entry.name !== 'run-log.md') out.push(full);
+    }
+  }
+  return out;
+}
 
 /** The analysis document (not an analyst output, not the run log) in `folder` or below it. */
 function findFinalDocument(folder: string): string | undefined {

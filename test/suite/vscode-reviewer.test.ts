@@ -71,12 +71,15 @@ describe('Panel reviewer', () => {
       rationale: '',
     };
     const decision = (reviewer as Reviewer).reviewProposal(
-      { proposal, availableSynthesizers: [], availableTemplates: [], availableAnalysts: [], webSearchAvailable: false },
+      { proposal, availableSynthesizers: [], availableTemplates: [], availableAnalysts: [], webSearchAvailable: false, language: 'fr', languageSource: 'detector' },
       state,
     );
-    const id = h.shown[h.shown.length - 1]!.gateId;
-    await reviewer.handle({ type: 'proposal-modify', gateId: id, changes: { analysts: ['a'], webSearch: true } });
-    assert.deepEqual(await decision, { kind: 'modify', changes: { analysts: ['a'] } });
+    const shown = h.shown[h.shown.length - 1]!;
+    assert.equal(shown.kind === 'proposal' && shown.language, 'fr', 'the proposal shows the language');
+    assert.equal(shown.kind === 'proposal' && shown.languageSource, 'detector');
+    const id = shown.gateId;
+    await reviewer.handle({ type: 'proposal-modify', gateId: id, changes: { analysts: ['a'], webSearch: true, language: 'it' } });
+    assert.deepEqual(await decision, { kind: 'modify', changes: { analysts: ['a'], language: 'it' } });
 
     const outline = (reviewer as Reviewer).reviewOutline({ current: '## A', revisions: [{ n: 1, text: '## A', author: 'model' }] }, state);
     const oid = h.shown[h.shown.length - 1]!.gateId;

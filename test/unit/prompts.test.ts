@@ -190,7 +190,7 @@ test('the JSON steps show the exact answer shape the core parses, in a json fenc
   const lib = await bundledOnly();
   const vars = realisticVars(lib);
   const expectations: Array<[keyof StepPromptVars, string[]]> = [
-    ['parse', ['"title"', '"synthesizers"', '"id"', '"score"', '"reason"', '"template"', '"factual"']],
+    ['parse', ['"title"', '"synthesizers"', '"id"', '"score"', '"reason"', '"template"', '"language"', '"factual"']],
     ['source-need', ['"need"', '"rationale"', '"high"']],
     ['clarify', ['"questions"', '"id"', '"question"']],
     ['proposal', ['"analysts"', '"rationale"']],

@@ -2,12 +2,17 @@
  * Step 1 — parse the problem: output language (code), synthesizer scores (model first, keyword
  * fallback when the answer is invalid), document template, title, whether the content is
  * factual, and the run's output folder.
+ *
+ * The language: the setting when it names one; otherwise the language the model's answer names
+ * (checked to be a language code), the detector's guess when the model names none, and the
+ * interface language when the detector is not confident either (see chooseLanguage). While it is
+ * not decided, the prompts ask for "the language the problem is written in".
  */
 import * as z from 'zod';
 import type { RunContext } from '../context';
-import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName } from '../format';
+import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName, PROBLEM_LANGUAGE } from '../format';
 import { keywordScores } from '../keywords';
-import { detectLanguage } from '../language';
+import { chooseLanguage, detectLanguage, normalizeLanguageCode } from '../language';
 import { parseJsonAnswer } from '../markdown';
 import { slugify, type SynthesizerScore } from '../state';
 import { errorMessage } from '../errors';
@@ -21,21 +26,27 @@ export const ParseAnswer = z.object({
   /** May be left out: the top synthesizer's first template is used. */
   template: z.string().default(''),
   factual: z.boolean().default(true),
+  /** The problem's language as a code (checked by the caller; anything else is ignored). */
+  language: z.unknown().optional(),
 });
 
-/** Calls the model to score synthesizers; returns null when no valid answer came back. */
+/**
+ * Calls the model to score synthesizers; returns null when no valid answer came back. `language`
+ * is the language the prompts ask for (the run's, or PROBLEM_LANGUAGE while it is not decided).
+ */
 export async function scoreWithModel(
   ctx: RunContext,
   keyBase: string,
   label: string,
+  language = outputLanguageName(ctx.state),
 ): Promise<z.infer<typeof ParseAnswer> | null> {
   const lib = ctx.library;
   const known = new Set(lib.synthesizers.map((s) => s.id));
   const system = [
-    { text: sharedPrefix(ctx), cache: true },
+    { text: sharedPrefix(ctx, language), cache: true },
     {
       text: lib.render('parse', {
-        language_name: outputLanguageName(ctx.state),
+        language_name: language,
         synthesizer_catalog: synthesizerCatalog(lib.synthesizers),
         template_catalog: templateCatalog(lib.templates),
       }),
@@ -72,9 +83,28 @@ export async function runParse(ctx: RunContext): Promise<void> {
   if (lib.synthesizers.length === 0 || lib.templates.length === 0) {
     throw new Error('The prompt library has no synthesizer or no template: the analysis cannot be planned.');
   }
-  s.language = ctx.settings.outputLanguage === 'auto' ? detectLanguage(s.problem).code : ctx.settings.outputLanguage;
+  const fixed = ctx.settings.outputLanguage !== 'auto' && normalizeLanguageCode(ctx.settings.outputLanguage);
+  if (fixed) {
+    s.language = fixed;
+    s.languageSource = 'setting';
+  }
 
-  const answer = await scoreWithModel(ctx, 'parse', 'parse');
+  // Until the language is decided, the model writes in the problem's language and names it.
+  const answer = await scoreWithModel(ctx, 'parse', 'parse', fixed ? outputLanguageName(s) : PROBLEM_LANGUAGE);
+  if (!fixed) {
+    const named = answer?.language;
+    if (named !== undefined && !normalizeLanguageCode(named)) {
+      ctx.log.warn(`The model named the problem's language as ${JSON.stringify(named).slice(0, 40)}, which is not a language code; it was ignored.`);
+    }
+    const chosen = chooseLanguage({
+      setting: 'auto',
+      modelAnswer: named,
+      detected: detectLanguage(s.problem),
+      interfaceLanguage: ctx.settings.interfaceLanguage,
+    });
+    s.language = chosen.code;
+    s.languageSource = chosen.source;
+  }
   if (answer) {
     s.synthesizerScores = sortScores(answer.synthesizers);
     s.scoringMethod = 'model';
@@ -92,5 +122,5 @@ export async function runParse(ctx: RunContext): Promise<void> {
   if (!s.outputFolder) {
     s.outputFolder = `${ctx.settings.outputRoot.replace(/\/+$/, '')}/${ctx.today()}-${slugify(s.title)}`;
   }
-  ctx.record('parse', 'gate-pass', `${s.scoringMethod} scoring; top ${s.synthesizerScores[0]?.id}; template ${s.template}; language ${s.language}`);
+  ctx.record('parse', 'gate-pass', `${s.scoringMethod} scoring; top ${s.synthesizerScores[0]?.id}; template ${s.template}; language ${s.language} (${s.languageSource})`);
 }

@@ -1,5 +1,6 @@
 /**
- * Step 4 — proposal: synthesizer, template, analysts, web search, model and estimated cost.
+ * Step 4 — proposal: synthesizer, template, analysts, web search, model, estimated cost and the
+ * language of the analysis.
  * The person approves, modifies (a typed change, applied and shown again) or cancels; nothing
  * runs before approval.
  */
@@ -8,6 +9,7 @@ import { CancelledByPerson, type RunContext } from '../context';
 import { estimateRunCost, estimateTokens } from '../cost';
 import { errorMessage } from '../errors';
 import { analystCatalog, outputLanguageName, sharedPrefix } from '../format';
+import { normalizeLanguageCode } from '../language';
 import { parseJsonAnswer } from '../markdown';
 import type { ProposalDecision, ProposalView } from '../ports';
 import type { Proposal } from '../state';
@@ -51,6 +53,13 @@ export function applyChanges(ctx: RunContext, p: Proposal, changes: Extract<Prop
   }
   if (changes.webSearch !== undefined) next.webSearch = changes.webSearch && ctx.search !== null;
   if (changes.model !== undefined && changes.model.trim()) next.model = changes.model.trim();
+  if (changes.language !== undefined) {
+    const code = normalizeLanguageCode(changes.language);
+    if (code) {
+      ctx.state.language = code;
+      ctx.state.languageSource = 'person';
+    } else ctx.log.warn(`"${changes.language.slice(0, 40)}" is not a language code; the language was not changed.`);
+  }
   next.estimatedCostUsd = estimateFor(ctx, next);
   return next;
 }
@@ -121,6 +130,8 @@ export async function runPropose(ctx: RunContext): Promise<void> {
       availableTemplates: lib.templates.map((t) => ({ id: t.id, name: t.name })),
       availableAnalysts: lib.analysts.map((a) => ({ id: a.id, name: a.name })),
       webSearchAvailable: ctx.search !== null,
+      language: s.language,
+      languageSource: s.languageSource,
     };
     const decision = await ctx.ask(ctx.reviewer.reviewProposal(view, s));
     ctx.runLog.decision({ step: 'propose', gate: 'proposal', decision: decision.kind, detail: decision.kind === 'modify' ? JSON.stringify(decision.changes) : '' });
