@@ -16,6 +16,7 @@ import type {
   SourcesGate,
   WebviewStrings,
 } from '../../src/vscode/protocol';
+import { estimateBlock, parseBudget, proposalCostFields } from './costForm';
 import { button, format, h, icon, uid } from './dom';
 import { languageField } from './languageField';
 import { renderMarkdown } from './markdown';
@@ -224,6 +225,8 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     webSearch: typeof draft.webSearch === 'boolean' ? draft.webSearch : p.webSearch,
     model: typeof draft.model === 'string' ? draft.model : p.model,
     language: typeof draft.language === 'string' ? draft.language : gate.language,
+    overnight: typeof draft.overnight === 'boolean' ? draft.overnight : p.overnight === true,
+    budget: typeof draft.budget === 'string' ? draft.budget : p.budgetUsd !== undefined ? String(p.budgetUsd) : '',
   };
   const errors = errorLine();
 
@@ -236,6 +239,9 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     if (gate.webSearchAvailable && current.webSearch !== p.webSearch) c.webSearch = current.webSearch;
     if (current.model.trim() && current.model.trim() !== p.model) c.model = current.model.trim();
     if (current.language !== gate.language) c.language = current.language;
+    if (gate.overnightAvailable && current.overnight !== (p.overnight === true)) c.overnight = current.overnight;
+    const budget = parseBudget(current.budget, gate.budgetLimitUsd);
+    if (typeof budget === 'number' && budget !== p.budgetUsd) c.budgetUsd = budget;
     return c;
   };
 
@@ -252,10 +258,11 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     { variant: 'secondary', icon: 'edit' },
   );
   const refresh = () => {
-    const changed = Object.keys(changes()).length > 0 || current.analysts.length === 0;
-    apply.disabled = !changed;
+    const badBudget = parseBudget(current.budget, gate.budgetLimitUsd) === null;
+    const changed = Object.keys(changes()).length > 0 || current.analysts.length === 0 || badBudget;
+    apply.disabled = !changed || badBudget;
     approve.disabled = changed;
-    showError(errors, current.analysts.length === 0 ? s.selectOneAnalyst : '');
+    showError(errors, current.analysts.length === 0 ? s.selectOneAnalyst : badBudget ? s.budgetInvalid : '');
   };
   const store = () => {
     Object.assign(draft, current);
@@ -323,7 +330,8 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     ),
     gate.webSearchAvailable ? null : h('p', { id: searchHint, class: 'hint' }, s.webSearchUnavailable),
     h('div', { class: 'field' }, h('label', { for: modelId }, s.model), modelInput),
-    h('p', { class: 'cost' }, icon('credit-card'), ' ', format(s.estimatedCost, `$${p.estimatedCostUsd.toFixed(2)}`)),
+    proposalCostFields(gate, s, current, store, checkbox),
+    estimateBlock(gate, s),
     errors,
     actions(approve, apply, cancelButton(ctx)),
   );

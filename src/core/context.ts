@@ -157,6 +157,18 @@ export class RunContext {
     return at !== undefined && this.clock.now().getTime() - at < 4 * 60_000;
   }
 
+  private readonly warnedUnpriced = new Set<string>();
+
+  /** Says once per model that its calls have no known price (their cost is not counted). */
+  warnUnpriced(model: string): void {
+    if (this.warnedUnpriced.has(model)) return;
+    this.warnedUnpriced.add(model);
+    this.log.warn(
+      `There is no price for the model "${model}": its calls are not in the cost of this run. ` +
+        'Add its prices in the setting strategicAnalysis.prices to count them.',
+    );
+  }
+
   /** The answer of a call already made in this run, if any. */
   recorded(key: string): ModelCallRecord | undefined {
     return this.state.calls.find((c) => c.key === key);
@@ -212,13 +224,16 @@ export class RunContext {
     if (cachedBlock && response.usage.cacheCreationInputTokens + response.usage.cacheReadInputTokens > 0) {
       this.warmPrefixes.set(cachedBlock.text, this.clock.now().getTime());
     }
+    // The offline demo model makes no API call: nothing is billed.
+    const cost = this.model.demo ? 0 : callCost(this.prices, response.model || model, response.usage);
+    if (cost === null) this.warnUnpriced(response.model || model);
     const record: ModelCallRecord = {
       key: spec.key,
       step: spec.step,
       model: response.model || model,
       usage: response.usage,
-      // The offline demo model makes no API call: nothing is billed.
-      costUsd: this.model.demo ? 0 : callCost(this.prices, response.model || model, response.usage),
+      costUsd: cost ?? 0,
+      ...(cost === null ? { priced: false } : {}),
       durationMs: response.durationMs,
       stopReason: response.stopReason,
       at: this.now(),

@@ -1,84 +1,52 @@
 /**
- * Cost accounting: a price table as data, the cost of one call, of a step and of a run, and
- * the estimate shown with the proposal.
+ * Cost accounting: the cost of one call (interactive or through the Batches API), of a step and
+ * of a run, from the price table in pricing.ts.
  *
- * Prices are USD per million tokens, read from the provider's published pricing on `readOn`.
- * Cache writes (5-minute TTL) cost 1.25x the input price and cache reads 0.1x, as documented.
+ * Owns: the arithmetic of usage × price (fresh input, 5-minute and 1-hour cache writes, cache
+ * reads, output, batch discount) and the sums over a run. Must not: hold prices (pricing.ts) or
+ * pretend to know the cost of a model without a price: such a call costs `null` and the run
+ * lists it under `unpricedModels`.
  */
+import { priceFor, type ModelPrice, type PriceTable } from './pricing';
 import type { StepName, TokenUsage, WorkflowState } from './state';
 
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheRead: number;
-}
+export { DEFAULT_PRICES, priceFor, type ModelPrice, type PriceTable } from './pricing';
 
-export interface PriceTable {
-  readOn: string;
-  models: Record<string, ModelPrice>;
-  /** Used for a model id not in the table (a gateway alias, a local server): priced as Sonnet. */
-  fallback: string;
-  /** Exa search price per request (search with contents), USD. */
-  searchUsd: number;
-}
-
-function priced(input: number, output: number): ModelPrice {
-  return { input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1 };
-}
-
-export const DEFAULT_PRICES: PriceTable = {
-  readOn: '2026-11-22',
-  models: {
-    'claude-sonnet-5-5': priced(2, 10),
-    'claude-sonnet-5': priced(2, 10),
-    'claude-opus-5-5': priced(5, 25),
-    'claude-opus-5': priced(5, 25),
-    'claude-fable-5-1': priced(10, 50),
-    'claude-sonnet-4-6': priced(3, 15),
-    'claude-sonnet-4-5': priced(3, 15),
-    'claude-haiku-4-5': priced(1, 5),
-  },
-  fallback: 'claude-sonnet-5-5',
-  searchUsd: 0.005,
-};
-
-/** The price entry for a model id, matching dated ids (`claude-haiku-4-5-20251001`) by prefix. */
-export function priceFor(table: PriceTable, model: string): ModelPrice {
-  if (table.models[model]) return table.models[model];
-  const match = Object.keys(table.models)
-    .filter((id) => model.startsWith(id))
-    .sort((a, b) => b.length - a.length)[0];
-  return table.models[match ?? table.fallback] ?? table.models[table.fallback];
-}
-
-/** USD cost of one call. `inputTokens` excludes cache reads and writes, as the API reports it. */
-export function callCost(table: PriceTable, model: string, usage: TokenUsage): number {
-  const p = priceFor(table, model);
-  return (
+/** USD of `usage` at price `p`. `inputTokens` excludes cache reads and writes, as the API reports. */
+export function usageCost(p: ModelPrice, usage: TokenUsage, options: { batch?: boolean; outputs?: boolean } = {}): number {
+  const writes = usage.cacheCreationInputTokens ?? 0;
+  const writes1h = Math.min(writes, usage.cacheCreation1hInputTokens ?? 0);
+  const usd =
     (usage.inputTokens * p.input +
-      usage.outputTokens * p.output +
-      (usage.cacheCreationInputTokens ?? 0) * p.cacheWrite +
+      (options.outputs === false ? 0 : usage.outputTokens * p.output) +
+      (writes - writes1h) * p.cacheWrite5m +
+      writes1h * p.cacheWrite1h +
       (usage.cacheReadInputTokens ?? 0) * p.cacheRead) /
-    1_000_000
-  );
+    1_000_000;
+  return options.batch ? usd * (1 - p.batchDiscount) : usd;
+}
+
+/** USD cost of one call, or `null` when the model has no known price. */
+export function callCost(table: PriceTable, model: string, usage: TokenUsage, options: { batch?: boolean } = {}): number | null {
+  const p = priceFor(table, model);
+  return p ? usageCost(p, usage, options) : null;
 }
 
 /** USD billed for input only (fresh input, cache writes and reads): what caching changes. */
-export function inputCost(table: PriceTable, model: string, usage: TokenUsage): number {
+export function inputCost(table: PriceTable, model: string, usage: TokenUsage, options: { batch?: boolean } = {}): number {
   const p = priceFor(table, model);
-  return (
-    (usage.inputTokens * p.input +
-      (usage.cacheCreationInputTokens ?? 0) * p.cacheWrite +
-      (usage.cacheReadInputTokens ?? 0) * p.cacheRead) /
-    1_000_000
-  );
+  return p ? usageCost(p, usage, { ...options, outputs: false }) : 0;
 }
 
 export function runCost(state: Pick<WorkflowState, 'calls' | 'searches'>): number {
   return (
     state.calls.reduce((sum, c) => sum + c.costUsd, 0) + state.searches.reduce((sum, s) => sum + s.costUsd, 0)
   );
+}
+
+/** Models of the run's calls that had no known price (their cost is not in `runCost`). */
+export function unpricedModels(state: Pick<WorkflowState, 'calls'>): string[] {
+  return [...new Set(state.calls.filter((c) => c.priced === false).map((c) => c.model))];
 }
 
 export function stepCost(state: Pick<WorkflowState, 'calls'>, step: StepName): number {
@@ -97,45 +65,7 @@ export function totalUsage(calls: WorkflowState['calls']): TokenUsage {
   );
 }
 
-/** Rough token count used for estimates (about four characters per token). */
+/** Rough token count (about four characters per token), used when counting is unavailable. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
-}
-
-export interface EstimateInput {
-  /** Tokens of the shared prefix (instructions, problem, context documents). */
-  sharedTokens: number;
-  analysts: number;
-  webSearches: number;
-  models: { analysts: string; integrate: string; outline: string; citations: string; fulltext: string };
-  targetWords: number;
-}
-
-/**
- * Estimated cost of the steps still to run after the proposal: analysts (the first writes the
- * cache, the others read it), integration, one outline, citations and the full text.
- */
-export function estimateRunCost(table: PriceTable, e: EstimateInput): number {
-  const analystOut = 1800;
-  const analystOwn = 900;
-  const analystPrice = priceFor(table, e.models.analysts);
-  const analysts =
-    e.analysts > 0
-      ? (e.sharedTokens * analystPrice.cacheWrite +
-          (e.analysts - 1) * e.sharedTokens * analystPrice.cacheRead +
-          e.analysts * (analystOwn * analystPrice.input + analystOut * analystPrice.output)) /
-        1_000_000
-      : 0;
-  const outputsTokens = e.analysts * analystOut;
-  const one = (model: string, input: number, output: number) =>
-    callCost(table, model, { inputTokens: input, outputTokens: output, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
-  const docTokens = Math.ceil(e.targetWords * 1.5);
-  return (
-    analysts +
-    one(e.models.integrate, e.sharedTokens + outputsTokens + 800, 2000) +
-    one(e.models.outline, e.sharedTokens + 2800, 1200) +
-    one(e.models.citations, e.sharedTokens + 3000, 1200) +
-    one(e.models.fulltext, e.sharedTokens + 6000, docTokens) +
-    e.webSearches * table.searchUsd
-  );
 }

@@ -14,6 +14,8 @@ import type { Proposal, SourceNeed, StepName, TokenUsage, WorkflowState } from '
 export interface SystemBlock {
   text: string;
   cache?: boolean;
+  /** Cache lifetime of this breakpoint: `5m` (default) or `1h` (for batches, read much later). */
+  ttl?: '5m' | '1h';
 }
 
 export interface ModelMessage {
@@ -105,10 +107,47 @@ export interface ModelCallOptions {
   onStart?: () => void;
 }
 
+/** One request of a message batch; `customId` matches its result (results come in any order). */
+export interface BatchRequest {
+  customId: string;
+  request: ModelRequest;
+}
+
+export interface BatchStatus {
+  id: string;
+  /** `in_progress`, `canceling` or `ended`, as the API reports it. */
+  processing: 'in_progress' | 'canceling' | 'ended';
+  createdAt: string;
+  requests: { processing: number; succeeded: number; errored: number; canceled: number; expired: number };
+}
+
+export type BatchResult =
+  | { customId: string; kind: 'succeeded'; response: ModelResponse }
+  | { customId: string; kind: 'errored'; error: string }
+  | { customId: string; kind: 'expired' | 'canceled' };
+
+/** The Message Batches API: many requests answered later (within 24 hours) at a lower price. */
+export interface MessageBatches {
+  create(requests: BatchRequest[], options?: { signal?: AbortSignal }): Promise<BatchStatus>;
+  retrieve(id: string, options?: { signal?: AbortSignal }): Promise<BatchStatus>;
+  /** Every result of an ended batch. */
+  results(id: string, options?: { signal?: AbortSignal }): Promise<BatchResult[]>;
+  cancel(id: string, options?: { signal?: AbortSignal }): Promise<BatchStatus>;
+  /** Batches created at or after `since` (ISO time), to find one whose submission was interrupted. */
+  listSince(since: string, options?: { signal?: AbortSignal }): Promise<BatchStatus[]>;
+}
+
 export interface LanguageModel {
   /** Whether this is the offline demo model (labelled as such in the UI and the document). */
   readonly demo?: boolean;
+  /** The Message Batches API, when the provider offers it. */
+  readonly batches?: MessageBatches;
   complete(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse>;
+  /**
+   * Input tokens of a request as the provider counts them (free, no answer generated). Absent
+   * when the provider cannot count; throws when counting failed (the caller falls back).
+   */
+  countTokens?(request: Pick<ModelRequest, 'model' | 'system' | 'messages'>, options?: { signal?: AbortSignal }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,13 +269,17 @@ export interface ProposalView {
   /** The run's language (a code) and where it came from; the person can change it here. */
   language: string;
   languageSource: WorkflowState['languageSource'];
+  /** Whether the analysts can run overnight through the Message Batches API. */
+  overnightAvailable?: boolean;
+  /** The budget per run of the setting (the proposal may only lower it); `null`: none. */
+  budgetLimitUsd?: number | null;
 }
 
 export type ProposalDecision =
   | { kind: 'approve' }
   | {
       kind: 'modify';
-      changes: Partial<Pick<Proposal, 'synthesizer' | 'template' | 'analysts' | 'webSearch' | 'model'>> & {
+      changes: Partial<Pick<Proposal, 'synthesizer' | 'template' | 'analysts' | 'webSearch' | 'model' | 'overnight' | 'budgetUsd'>> & {
         /** A language code for the analysis. */
         language?: string;
       };
@@ -262,6 +305,26 @@ export interface FailureView {
 
 export type FailureDecision = { kind: 'retry-failed' } | { kind: 'continue-partial' } | { kind: 'abort' };
 
+/** The run stopped before a paid call that could take it past its budget. */
+export interface BudgetView {
+  step: StepName;
+  /** What the call is (`analyst:market`, `search`, `fulltext`). */
+  label: string;
+  spentUsd: number;
+  /** Reserved by calls in flight, not yet billed. */
+  reservedUsd: number;
+  /** Upper bound of the call that would be made. */
+  nextCallUsd: number;
+  budgetUsd: number;
+  /** Whether the step can go on with what is done (skipping the remaining calls of the step). */
+  partialAllowed: boolean;
+}
+
+export type BudgetDecision =
+  | { kind: 'raise'; budgetUsd: number }
+  | { kind: 'continue-partial' }
+  | { kind: 'cancel' };
+
 export interface Reviewer {
   chooseSources(request: SourceChoiceRequest, state: Readonly<WorkflowState>): Promise<SourceChoice>;
   answerClarifications(
@@ -271,6 +334,8 @@ export interface Reviewer {
   reviewProposal(view: ProposalView, state: Readonly<WorkflowState>): Promise<ProposalDecision>;
   reviewOutline(view: OutlineView, state: Readonly<WorkflowState>): Promise<OutlineDecision>;
   decideOnFailures(view: FailureView, state: Readonly<WorkflowState>): Promise<FailureDecision>;
+  /** Absent: the run stops at the budget (resumable), as if the person chose to cancel. */
+  decideOnBudget?(view: BudgetView, state: Readonly<WorkflowState>): Promise<BudgetDecision>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ export interface OrchestratorSettings {
   contextMaxTokens: number;
   /** Mark the shared prefix for prompt caching (cache_control). Off only to measure its effect. */
   promptCaching: boolean;
+  /** Hard budget per run in USD; `null`: none. */
+  maxUsdPerRun: number | null;
 }
 
 export const DEFAULT_SETTINGS: OrchestratorSettings = {
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   clarifyMargin: 0.2,
   contextMaxTokens: 0,
   promptCaching: true,
+  maxUsdPerRun: null,
 };
 
 export function modelFor(settings: OrchestratorSettings, step: StepName): string {

@@ -46,6 +46,8 @@ export const TokenUsage = z.object({
   outputTokens: z.number().int().nonnegative(),
   cacheCreationInputTokens: z.number().int().nonnegative().default(0),
   cacheReadInputTokens: z.number().int().nonnegative().default(0),
+  /** The part of `cacheCreationInputTokens` written with the 1-hour TTL (priced higher). */
+  cacheCreation1hInputTokens: z.number().int().nonnegative().optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
@@ -61,6 +63,10 @@ export const ModelCallRecord = z.object({
   at: z.string(),
   /** The model's answer text, kept so that a resumed run can reuse it. */
   text: z.string(),
+  /** Made through the Message Batches API (billed at the batch price). */
+  batch: z.boolean().optional(),
+  /** `false` when the model had no known price: `costUsd` is 0 and the cost is unknown. */
+  priced: z.boolean().optional(),
 });
 export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
 
@@ -205,6 +211,26 @@ export type ContextPlan = z.infer<typeof ContextPlanSchema>;
 export const SourceNeed = z.enum(['high', 'medium', 'low']);
 export type SourceNeed = z.infer<typeof SourceNeed>;
 
+/** The cost estimate shown with the proposal: a range, its main parts, and how it was made. */
+export const CostEstimateSchema = z.object({
+  lowUsd: z.number().nonnegative(),
+  expectedUsd: z.number().nonnegative(),
+  highUsd: z.number().nonnegative(),
+  /** Already spent before the proposal (parse, sources, proposal), included in the range. */
+  spentUsd: z.number().nonnegative(),
+  parts: z.object({ analysts: z.number().nonnegative(), writing: z.number().nonnegative(), search: z.number().nonnegative() }),
+  /** `counted`: input tokens from the token-counting endpoint; `heuristic`: about 4 characters per token. */
+  method: z.enum(['counted', 'heuristic']),
+  /** Why counting was not used, when it was not. */
+  fallbackReason: z.string().optional(),
+  /** Models of the run without a known price: their calls are not in the range. */
+  unpricedModels: z.array(z.string()).default([]),
+  /** Through the Message Batches API (overnight), at the batch price. */
+  overnight: z.boolean().default(false),
+  pricesReadOn: z.string(),
+});
+export type CostEstimate = z.infer<typeof CostEstimateSchema>;
+
 export const ProposalSchema = z.object({
   synthesizer: z.string(),
   template: z.string(),
@@ -213,6 +239,11 @@ export const ProposalSchema = z.object({
   model: z.string(),
   estimatedCostUsd: z.number().nonnegative(),
   rationale: z.string().default(''),
+  estimate: CostEstimateSchema.optional(),
+  /** Run the analysts through the Message Batches API (about half the cost, results later). */
+  overnight: z.boolean().optional(),
+  /** A budget for this run lower than the setting's, chosen at the proposal. */
+  budgetUsd: z.number().positive().optional(),
 });
 export type Proposal = z.infer<typeof ProposalSchema>;
 
@@ -225,7 +256,7 @@ export const WorkflowStateSchema = z.object({
   /** The next step to run (or the step waiting for the person). */
   step: StepName,
   /** Set when the run waits for the person: which gate. */
-  awaiting: z.enum(['sources', 'clarify', 'proposal', 'failures', 'outline']).nullable().default(null),
+  awaiting: z.enum(['sources', 'clarify', 'proposal', 'failures', 'outline', 'budget']).nullable().default(null),
   problem: z.string().min(1),
   title: z.string().default(''),
   demo: z.boolean().default(false),
@@ -275,6 +306,8 @@ export const WorkflowStateSchema = z.object({
   calls: z.array(ModelCallRecord).default([]),
   history: z.array(HistoryEntry).default([]),
   errors: z.array(ErrorEntry).default([]),
+  /** The hard budget of this run in USD (from the setting, the proposal or the budget gate); none when absent. */
+  budgetUsd: z.number().positive().nullable().optional(),
   /** Where the run writes its documents, relative to the workspace (e.g. analyses/2026-11-22-entry). */
   outputFolder: z.string().default(''),
 });

@@ -163,6 +163,9 @@ export class AnthropicModel implements LanguageModel {
             outputTokens: message.usage.output_tokens ?? 0,
             cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
             cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
+            ...(message.usage.cache_creation?.ephemeral_1h_input_tokens
+              ? { cacheCreation1hInputTokens: message.usage.cache_creation.ephemeral_1h_input_tokens }
+              : {}),
           },
           model: message.model,
           durationMs: Date.now() - started,
@@ -189,6 +192,23 @@ export class AnthropicModel implements LanguageModel {
     }
   }
 
+  /** Input tokens of a request, from the token-counting endpoint (free; its own rate limit). */
+  async countTokens(request: Pick<ModelRequest, 'model' | 'system' | 'messages'>, options: { signal?: AbortSignal } = {}): Promise<number> {
+    const { model, system, messages } = this.buildParams({ ...request, maxTokens: 1, step: 'propose', label: 'count' });
+    try {
+      const counted = await this.client.messages.countTokens({ model, messages, ...(system ? { system } : {}) }, { signal: options.signal, maxRetries: 1 });
+      if (typeof counted.input_tokens !== 'number' || !Number.isFinite(counted.input_tokens)) {
+        throw new ModelCallError('The token-counting endpoint answered without a token count.');
+      }
+      return counted.input_tokens;
+    } catch (err) {
+      if (err instanceof ModelCallError) throw err;
+      const failure = this.classify(err, false, options.signal, request.model);
+      if (failure.kind === 'cancelled') throw new CancelledError();
+      throw failure.kind === 'fatal' ? failure.error : new ModelCallError(this.redact(failure.reason));
+    }
+  }
+
   private buildParams(request: ModelRequest): Anthropic.MessageCreateParamsNonStreaming {
     const system: Anthropic.TextBlockParam[] = request.system
       // The API rejects empty text blocks.
@@ -202,7 +222,8 @@ export class AnthropicModel implements LanguageModel {
       .map((block, i) => (block.cache ? i : -1))
       .filter((i) => i >= 0)
       .slice(-(4 - documentBreakpoints));
-    for (const i of cacheIdx) system[i].cache_control = { type: 'ephemeral' };
+    const blocks = request.system.filter((block) => block.text.length > 0);
+    for (const i of cacheIdx) system[i].cache_control = blocks[i].ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
 
     // `messages.stream()` sets `stream: true` itself.
     const params: Anthropic.MessageCreateParamsNonStreaming = {

@@ -5,6 +5,7 @@
  * to OrchestratorSettings. Must not: hold defaults of its own that differ from core/settings.ts.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PRICES, withOverrides, type PriceTable } from '../core/pricing';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../core/settings';
 import { STEPS, type StepName } from '../core/state';
 
@@ -18,6 +19,8 @@ export interface ExtensionSettings {
   exaBaseUrl?: string;
   demoMode: DemoModeSetting;
   promptFolders: string[];
+  /** The published prices with the person's overrides (`strategicAnalysis.prices`). */
+  prices: PriceTable;
   /** Problems found in the settings, in words for the person. */
   problems: string[];
 }
@@ -82,6 +85,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     problems.push(vscode.l10n.t('strategicAnalysis.output.folder must stay inside the workspace; "{0}" is not used.', folder));
   }
   const demo = c.get<string>('demoMode');
+  const budget = c.get<unknown>('budget.maxUsdPerRun');
+  let maxUsdPerRun: number | null = null;
+  if (typeof budget === 'number' && Number.isFinite(budget) && budget > 0) maxUsdPerRun = budget;
+  else if (budget !== null && budget !== undefined && budget !== 0) {
+    problems.push(vscode.l10n.t('strategicAnalysis.budget.maxUsdPerRun must be a positive number of USD; no budget is applied.'));
+  }
+  const priced = withOverrides(DEFAULT_PRICES, c.get<unknown>('prices'));
+  for (const problem of priced.problems) problems.push(vscode.l10n.t('strategicAnalysis.prices: {0}', problem));
   const folders = c.get<unknown>('prompts.folders');
 
   return {
@@ -96,7 +107,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       outputLanguage: typeof language === 'string' && language.trim() ? language.trim() : DEFAULT_SETTINGS.outputLanguage,
       interfaceLanguage: vscode.env.language || DEFAULT_SETTINGS.interfaceLanguage,
       outputRoot: folder && !folder.split('/').includes('..') ? folder : DEFAULT_SETTINGS.outputRoot,
+      maxUsdPerRun,
     },
+    prices: priced.table,
     anthropicBaseUrl: anthropic.url,
     exaBaseUrl: exa.url,
     demoMode: demo === 'on' || demo === 'off' ? demo : 'auto',

@@ -566,6 +566,7 @@ export class AnalysisController implements vscode.Disposable {
         library,
         log,
         settings: settings.orchestrator,
+        prices: settings.prices,
         onEvent: (event) => this.onEvent(active, event),
       };
       const engine = await createEngine(deps);

@@ -45,6 +45,9 @@ export const ProposalGate = z.object({
   /** The analysis language (a code) and where it came from. */
   language: z.string().default('en'),
   languageSource: WorkflowStateSchema.shape.languageSource,
+  overnightAvailable: z.boolean().default(false),
+  /** The budget per run of the setting; the proposal may only lower it. */
+  budgetLimitUsd: z.number().nullable().default(null),
 });
 
 export const OutlineGate = z.object({
@@ -167,6 +170,17 @@ export const STRING_KEYS = [
   'webSearch',
   'model',
   'estimatedCost',
+  'estimateRange',
+  'estimateParts',
+  'estimateCounted',
+  'estimateHeuristic',
+  'estimateUnpriced',
+  'estimateSpent',
+  'overnight',
+  'overnightHint',
+  'budgetForRun',
+  'budgetHint',
+  'budgetInvalid',
   'rationale',
   'approve',
   'applyChanges',
@@ -239,6 +253,8 @@ const ProposalChanges = z
       .string()
       .trim()
       .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/, 'must be a language code'),
+    overnight: z.boolean(),
+    budgetUsd: z.number().finite().positive(),
   })
   .partial();
 

@@ -187,12 +187,15 @@ export class PanelReviewer implements Reviewer {
       webSearchAvailable: view.webSearchAvailable,
       language: view.language,
       languageSource: view.languageSource,
+      overnightAvailable: view.overnightAvailable ?? false,
+      budgetLimitUsd: view.budgetLimitUsd ?? null,
     };
     return this.ask<ProposalDecision>(gate, { kind: 'cancel' }, (m) => {
       if (m.type === 'proposal-approve') return { kind: 'approve' };
       if (m.type !== 'proposal-modify') return undefined;
       const changes = { ...m.changes };
       if (!view.webSearchAvailable) delete changes.webSearch;
+      if (!view.overnightAvailable) delete changes.overnight;
       return { kind: 'modify', changes };
     });
   }

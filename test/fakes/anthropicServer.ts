@@ -120,6 +120,10 @@ export interface FakeAnthropicOptions {
   rejectSamplingParams?: boolean;
   /** Characters per text delta (default 16; short answers are still split in several). */
   deltaChars?: number;
+  /** `false`: `/v1/messages/count_tokens` answers 404, as an endpoint without it would. */
+  countTokens?: boolean;
+  /** Scripted failures of `/v1/messages/count_tokens`, one per request (null = none). */
+  countFaults?: Array<AnthropicFault | null>;
 }
 
 export interface CacheOutcome {
@@ -490,6 +494,38 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
 
     const pathname = (req.url ?? '/').split('?')[0];
+    if (req.method === 'POST' && pathname.endsWith('/v1/messages/count_tokens')) {
+      if (options.countTokens === false) return sendError(404, 'not_found_error', 'Not found');
+      if (!hasKey(req, apiKey)) return sendError(401, 'authentication_error', 'invalid x-api-key');
+      if (!req.headers['anthropic-version']) return sendError(400, 'invalid_request_error', 'anthropic-version: header is required');
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return sendError(400, 'invalid_request_error', 'There was an issue with the format of your request: invalid JSON.');
+      }
+      record.body = body;
+      if (!isRecord(body) || typeof body.model !== 'string' || !body.model) return sendError(400, 'invalid_request_error', 'model: Field required');
+      if (!Array.isArray(body.messages) || body.messages.length === 0) {
+        return sendError(400, 'invalid_request_error', 'messages: at least one message is required');
+      }
+      if ('max_tokens' in body) return sendError(400, 'invalid_request_error', 'max_tokens: Extra inputs are not permitted');
+      record.model = body.model;
+      const fault = options.countFaults?.shift() ?? undefined;
+      record.fault = fault;
+      if (fault?.kind === 'rate-limit') {
+        return sendError(429, 'rate_limit_error', fault.message ?? 'Token counting rate limit exceeded.', { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
+      }
+      if (fault?.kind === 'api-error') return sendError(500, 'api_error', fault.message ?? 'Internal server error');
+      if (fault?.kind === 'http') return sendError(fault.status, fault.errorType, fault.message, fault.headers);
+      const chars = promptSegments(body).reduce((n, seg) => n + seg.text.length, 0);
+      record.status = 200;
+      record.outcome = 'ok';
+      record.finishedAt = Date.now();
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId });
+      res.end(JSON.stringify({ input_tokens: Math.ceil(chars / 4) }));
+      return;
+    }
     if (req.method !== 'POST' || !pathname.endsWith('/v1/messages')) {
       sendError(404, 'not_found_error', 'Not found');
       return;

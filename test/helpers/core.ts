@@ -186,6 +186,14 @@ export class CountingModel implements LanguageModel {
   get demo() {
     return this.inner.demo;
   }
+  get batches() {
+    return this.inner.batches;
+  }
+  /** Token counting of the wrapped model, when it has it (free calls: not counted). */
+  get countTokens(): LanguageModel['countTokens'] {
+    const inner = this.inner;
+    return inner.countTokens ? (req, options) => inner.countTokens!(req, options) : undefined;
+  }
   async complete(req: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
     this.calls.push({ step: req.step, label: req.label });
     const nth = this.calls.length;

@@ -136,7 +136,8 @@ describe('the proposal gate', () => {
 
   it('shows an estimated cost with the proposal, and bills what the calls cost', async () => {
     const demo = new DemoModel();
-    const paid = { complete: (r: ModelRequest, o?: Parameters<DemoModel['complete']>[1]) => demo.complete(r, o) };
+    // Answers as the model asked for (a priced one), not as the demo.
+    const paid = { complete: async (r: ModelRequest, o?: Parameters<DemoModel['complete']>[1]) => ({ ...(await demo.complete(r, o)), model: r.model }) };
     const h = harness({ model: paid });
     const { state } = await new Orchestrator(h.deps).start(PROBLEM);
     const view = h.reviewer.seen.find((x) => x.gate === 'proposal')!.payload as { proposal: { estimatedCostUsd: number } };

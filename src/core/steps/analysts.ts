@@ -10,6 +10,7 @@ import { selectForAnalyst } from '../contextBudget';
 import { analystPassagesText, outputLanguageName, sharedPrefix } from '../format';
 import { validateAnalystOutput } from '../gates';
 import { renderFrontmatter } from '../markdown';
+import type { AnalystDef } from '../library';
 import type { ModelMessage } from '../ports';
 import type { AnalystRun } from '../state';
 
@@ -52,22 +53,8 @@ async function runOne(
   }
   run.status = 'running';
   ctx.emit({ type: 'analyst-start', analyst: run.id });
-  const extra = analystPassagesText(s, run.id);
-  const ownPrompt =
-    ctx.library.render('analyst', {
-      analyst_name: def.name,
-      analyst_focus: def.focus,
-      analyst_method: def.method,
-      required_fields: def.requiredFields.length ? def.requiredFields.join(', ') : '(none beyond the common fields)',
-    }) + (extra ? `\n\n${extra}` : '');
-  let messages: ModelMessage[] = [
-    {
-      role: 'user',
-      content:
-        `You are the ${def.name} analyst (id: ${def.id}). Write your analysis now.` +
-        (def.requiredFields.length ? ` Your frontmatter must also include: ${def.requiredFields.join(', ')}.` : ''),
-    },
-  ];
+  const { ownPrompt, message } = analystPromptFor(ctx, def);
+  let messages: ModelMessage[] = [{ role: 'user', content: message }];
   let maxTokens = ANALYST_MAX_TOKENS;
   const firstAttempt = run.attempts + 1;
   for (let attempt = firstAttempt; attempt < firstAttempt + ctx.settings.analystAttempts; attempt++) {
@@ -139,11 +126,15 @@ async function runOne(
 
 /** The analyst instructions common to every analyst of this run. */
 function analystFrame(ctx: RunContext): string {
-  const s = ctx.state;
-  const language = outputLanguageName(s);
+  return analystFrameFor(ctx, ctx.state.proposal!.synthesizer);
+}
+
+/** The analyst instructions common to every analyst, for the synthesizer `synthesizerId`. */
+export function analystFrameFor(ctx: RunContext, synthesizerId: string): string {
+  const language = outputLanguageName(ctx.state);
   return ctx.library.render('analyst-frame', {
     language_name: language,
-    synthesizer_name: ctx.library.synthesizers.find((x) => x.id === s.proposal!.synthesizer)?.name ?? s.proposal!.synthesizer,
+    synthesizer_name: ctx.library.synthesizers.find((x) => x.id === synthesizerId)?.name ?? synthesizerId,
     output_rules: ctx.library.render('output-rules', { language_name: language }),
   });
 }
@@ -171,6 +162,22 @@ async function choosePassagesForAnalysts(ctx: RunContext): Promise<void> {
       ctx.runLog.note({ step: 'analysts', message: `The ${def.name} gets ${refs.length} more passage(s) for its focus: ${refs.map((r) => `${r.sourceId}.${r.n}`).join(', ')}.` });
     }
   }
+}
+
+/** One analyst's own instructions (the uncached block) and its first user message. */
+export function analystPromptFor(ctx: RunContext, def: AnalystDef): { ownPrompt: string; message: string } {
+  const extra = analystPassagesText(ctx.state, def.id);
+  const ownPrompt =
+    ctx.library.render('analyst', {
+      analyst_name: def.name,
+      analyst_focus: def.focus,
+      analyst_method: def.method,
+      required_fields: def.requiredFields.length ? def.requiredFields.join(', ') : '(none beyond the common fields)',
+    }) + (extra ? `\n\n${extra}` : '');
+  const message =
+    `You are the ${def.name} analyst (id: ${def.id}). Write your analysis now.` +
+    (def.requiredFields.length ? ` Your frontmatter must also include: ${def.requiredFields.join(', ')}.` : '');
+  return { ownPrompt, message };
 }
 
 /** An analyst interrupted mid-attempt goes back to pending, to redo (or reuse) that attempt. */

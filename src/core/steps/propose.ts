@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
-import { estimateRunCost, estimateTokens } from '../cost';
+import { estimateRun } from '../estimate';
 import { errorMessage } from '../errors';
 import { analystCatalog, outputLanguageName, sharedPrefix } from '../format';
 import { normalizeLanguageCode } from '../language';
@@ -14,28 +14,25 @@ import { parseJsonAnswer } from '../markdown';
 import type { ProposalDecision, ProposalView } from '../ports';
 import type { Proposal } from '../state';
 
+/** Whether the model can take message batches (overnight mode). */
+export function canBatch(ctx: RunContext): boolean {
+  return !ctx.model.demo && ctx.model.batches !== undefined;
+}
+
 const ProposalAnswer = z.object({ analysts: z.array(z.string()).default([]), rationale: z.string().default('') });
 
-export function estimateFor(ctx: RunContext, p: Pick<Proposal, 'analysts' | 'webSearch' | 'template'>): number {
-  if (ctx.model.demo) return 0;
-  const tpl = ctx.library.templates.find((t) => t.id === p.template);
-  return estimateRunCost(ctx.prices, {
-    sharedTokens: estimateTokens(sharedPrefix(ctx)) + 1500,
-    analysts: p.analysts.length,
-    webSearches: p.webSearch ? ctx.settings.maxSearchesPerAnalysis : 0,
-    models: {
-      analysts: ctx.modelFor('analysts'),
-      integrate: ctx.modelFor('integrate'),
-      outline: ctx.modelFor('outline'),
-      citations: ctx.modelFor('citations'),
-      fulltext: ctx.modelFor('fulltext'),
-    },
-    targetWords: tpl?.targetWords ?? 2000,
-  });
+/** The estimate of a proposal; `estimatedCostUsd` is its expected value (0 in demo mode). */
+export async function withEstimate(ctx: RunContext, p: Proposal): Promise<Proposal> {
+  const estimate = await estimateRun(ctx, p);
+  if (!estimate) {
+    const { estimate: _none, ...rest } = p;
+    return { ...rest, estimatedCostUsd: 0 };
+  }
+  return { ...p, estimate, estimatedCostUsd: estimate.expectedUsd };
 }
 
 /** Applies a `modify` decision; unknown ids are ignored with a warning, never guessed. */
-export function applyChanges(ctx: RunContext, p: Proposal, changes: Extract<ProposalDecision, { kind: 'modify' }>['changes']): Proposal {
+export async function applyChanges(ctx: RunContext, p: Proposal, changes: Extract<ProposalDecision, { kind: 'modify' }>['changes']): Promise<Proposal> {
   const lib = ctx.library;
   const next = { ...p };
   if (changes.synthesizer !== undefined) {
@@ -60,8 +57,14 @@ export function applyChanges(ctx: RunContext, p: Proposal, changes: Extract<Prop
       ctx.state.languageSource = 'person';
     } else ctx.log.warn(`"${changes.language.slice(0, 40)}" is not a language code; the language was not changed.`);
   }
-  next.estimatedCostUsd = estimateFor(ctx, next);
-  return next;
+  if (changes.overnight !== undefined) next.overnight = changes.overnight && canBatch(ctx);
+  if (changes.budgetUsd !== undefined) {
+    const limit = ctx.settings.maxUsdPerRun;
+    if (!(changes.budgetUsd > 0) || !Number.isFinite(changes.budgetUsd)) ctx.log.warn('A budget must be a positive amount; the budget change was ignored.');
+    else if (limit !== null && changes.budgetUsd > limit) ctx.log.warn(`The proposal can only lower the budget of the setting ($${limit}); the budget change was ignored.`);
+    else next.budgetUsd = changes.budgetUsd;
+  }
+  return withEstimate(ctx, next);
 }
 
 async function draft(ctx: RunContext): Promise<Proposal> {
@@ -111,8 +114,7 @@ async function draft(ctx: RunContext): Promise<Proposal> {
     estimatedCostUsd: 0,
     rationale,
   };
-  p.estimatedCostUsd = estimateFor(ctx, p);
-  return p;
+  return withEstimate(ctx, p);
 }
 
 export async function runPropose(ctx: RunContext): Promise<void> {
@@ -132,6 +134,8 @@ export async function runPropose(ctx: RunContext): Promise<void> {
       webSearchAvailable: ctx.search !== null,
       language: s.language,
       languageSource: s.languageSource,
+      overnightAvailable: canBatch(ctx),
+      budgetLimitUsd: ctx.settings.maxUsdPerRun,
     };
     const decision = await ctx.ask(ctx.reviewer.reviewProposal(view, s));
     ctx.runLog.decision({ step: 'propose', gate: 'proposal', decision: decision.kind, detail: decision.kind === 'modify' ? JSON.stringify(decision.changes) : '' });
@@ -140,10 +144,11 @@ export async function runPropose(ctx: RunContext): Promise<void> {
     if (decision.kind === 'approve') {
       s.proposalApproved = true;
       s.webSearchAllowed = s.proposal.webSearch && ctx.search !== null;
+      if (s.proposal.budgetUsd !== undefined) s.budgetUsd = s.proposal.budgetUsd;
       break;
     }
     // Saved when the gate opens again, right after.
-    s.proposal = applyChanges(ctx, s.proposal, decision.changes);
+    s.proposal = await applyChanges(ctx, s.proposal, decision.changes);
   }
   await ctx.resumeWork();
 }
