@@ -7,8 +7,25 @@
  * does) or decide whether a budget is acceptable beyond showing the person what the extension
  * will refuse.
  */
-import type { ProposalGate, WebviewStrings } from '../../src/vscode/protocol';
-import { format, h, icon, uid } from './dom';
+import type { StepName } from '../../src/core/state';
+import type { BudgetGate, FromWebview, ProposalGate, WebviewStrings } from '../../src/vscode/protocol';
+import { button, format, h, icon, uid } from './dom';
+
+export function stepName(s: WebviewStrings, step: StepName): string {
+  const map: Record<typeof step, string> = {
+    parse: s.stepParse,
+    sources: s.stepSources,
+    clarify: s.stepClarify,
+    propose: s.stepPropose,
+    analysts: s.stepAnalysts,
+    integrate: s.stepIntegrate,
+    outline: s.stepOutline,
+    citations: s.stepCitations,
+    fulltext: s.stepFulltext,
+    done: s.stepDone,
+  };
+  return map[step];
+}
 
 export function usd(value: number): string {
   return `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
@@ -95,4 +112,51 @@ export function proposalCostFields(
     ),
   );
   return out;
+}
+
+/** The budget gate: spent vs budget, the next call's bound, and the three choices. */
+export function budgetForm(
+  gate: BudgetGate,
+  ctx: { s: WebviewStrings; post(message: FromWebview): void; draft: Record<string, unknown>; save(): void },
+): HTMLElement {
+  const { s, draft } = ctx;
+  const id = uid('budget');
+  const input = h('input', { id, type: 'text', inputmode: 'decimal', spellcheck: 'false' });
+  const suggested = Math.ceil((gate.spentUsd + gate.reservedUsd + gate.nextCallUsd) * 1.5 * 100) / 100;
+  input.value = typeof draft.raise === 'string' ? draft.raise : String(Math.max(suggested, gate.budgetUsd * 2));
+  const error = h('p', { class: 'error', role: 'alert' });
+  input.addEventListener('input', () => {
+    draft.raise = input.value;
+    ctx.save();
+    error.textContent = '';
+  });
+  const decide = (decision: 'raise' | 'continue-partial' | 'cancel') => {
+    if (decision !== 'raise') {
+      ctx.post({ type: 'budget-decide', gateId: gate.gateId, decision });
+      return;
+    }
+    const v = parseBudget(input.value, null);
+    if (typeof v !== 'number' || v <= gate.budgetUsd) {
+      error.textContent = s.budgetRaiseInvalid;
+      return;
+    }
+    ctx.post({ type: 'budget-decide', gateId: gate.gateId, decision: 'raise', budgetUsd: v });
+  };
+  return h(
+    'section',
+    { class: 'gate', 'aria-labelledby': 'gate-title' },
+    h('h2', { id: 'gate-title' }, icon('credit-card'), ' ', s.budgetTitle),
+    h('p', {}, format(s.budgetSummary, usd(gate.spentUsd), usd(gate.budgetUsd), usd(gate.reservedUsd))),
+    h('p', {}, format(s.budgetNextCall, gate.label, stepName(s, gate.step), usd(gate.nextCallUsd))),
+    h('div', { class: 'field' }, h('label', { for: id }, s.budgetNewAmount), input),
+    error,
+    gate.partialAllowed ? null : h('p', { class: 'hint' }, s.budgetPartialUnavailable),
+    h(
+      'div',
+      { class: 'actions' },
+      button(s.budgetRaise, () => decide('raise'), { icon: 'arrow-up' }),
+      gate.partialAllowed ? button(s.budgetPartial, () => decide('continue-partial'), { variant: 'secondary', icon: 'debug-step-over' }) : null,
+      button(s.cancelAnalysis, () => decide('cancel'), { variant: 'secondary', icon: 'close' }),
+    ),
+  );
 }

@@ -16,7 +16,7 @@ import type {
   SourcesGate,
   WebviewStrings,
 } from '../../src/vscode/protocol';
-import { estimateBlock, parseBudget, proposalCostFields } from './costForm';
+import { budgetForm, estimateBlock, parseBudget, proposalCostFields } from './costForm';
 import { button, format, h, icon, uid } from './dom';
 import { languageField } from './languageField';
 import { renderMarkdown } from './markdown';
@@ -484,5 +484,7 @@ export function renderGate(gate: Gate, ctx: GateContext): HTMLElement {
       return outlineForm(gate, ctx);
     case 'failures':
       return failuresForm(gate, ctx);
+    case 'budget':
+      return budgetForm(gate, ctx);
   }
 }

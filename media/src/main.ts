@@ -14,7 +14,8 @@ import {
   type ViewState,
   type WebviewStrings,
 } from '../../src/vscode/protocol';
-import { button, h, icon } from './dom';
+import { button, format, h, icon } from './dom';
+import { stepName, usd } from './costForm';
 import { renderGate, type Draft } from './gates';
 
 interface VsCodeApi {
@@ -86,22 +87,6 @@ function update(section: keyof typeof sections, key: unknown, build: () => Array
   }
 }
 
-function stepName(s: WebviewStrings, step: ViewState['runs'][number]['step']): string {
-  const map: Record<typeof step, string> = {
-    parse: s.stepParse,
-    sources: s.stepSources,
-    clarify: s.stepClarify,
-    propose: s.stepPropose,
-    analysts: s.stepAnalysts,
-    integrate: s.stepIntegrate,
-    outline: s.stepOutline,
-    citations: s.stepCitations,
-    fulltext: s.stepFulltext,
-    done: s.stepDone,
-  };
-  return map[step];
-}
-
 function statusName(s: WebviewStrings, status: RunEntry['status']): string {
   const map: Record<RunEntry['status'], string> = {
     running: s.statusRunning,
@@ -121,9 +106,6 @@ const STATUS_ICONS: Record<RunEntry['status'], string> = {
   cancelled: 'circle-slash',
 };
 
-function usd(value: number): string {
-  return `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -165,7 +147,9 @@ function renderActive(s: WebviewStrings, v: ViewState): void {
           h('span', {}, `${s.currentStep}: ${stepName(s, a.step)}`),
           awaiting ? h('span', { class: 'pill pill-awaiting' }, s.awaitingYou) : a.working ? h('span', { class: 'pill' }, s.working) : '',
         ),
-        v.demo ? '' : h('p', { class: 'muted' }, `${s.cost}: ${usd(a.costUsd)}`),
+        v.demo
+          ? ''
+          : h('p', { class: 'muted run-cost' }, a.budgetUsd !== null ? format(s.costOfBudget, usd(a.costUsd), usd(a.budgetUsd)) : `${s.cost}: ${usd(a.costUsd)}`),
         a.analysts.length
           ? h(
               'ul',

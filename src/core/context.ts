@@ -7,6 +7,7 @@
  * call, every step and before every human gate. Must not: know what any step does.
  */
 import type { OrchestratorDeps } from './api';
+import { BudgetGuard, requestChars } from './budget';
 import { callCost, DEFAULT_PRICES, runCost, type PriceTable } from './cost';
 import { CancelledError, isAbortError } from './errors';
 import type { PromptLibrary } from './library';
@@ -33,6 +34,8 @@ export interface CallSpec {
   model?: string;
   /** Called once, when the answer starts arriving (the provider has begun its response). */
   onBegin?: () => void;
+  /** At the budget gate the person may skip this call and go on with what is done. */
+  partialOnBudget?: boolean;
 }
 
 export class RunContext {
@@ -48,6 +51,8 @@ export class RunContext {
   readonly settings: OrchestratorSettings;
   readonly prices: PriceTable;
   readonly runLog: RunLog;
+  /** The hard budget: every paid call reserves its upper bound here first. */
+  readonly budget: BudgetGuard;
   private readonly onEvent: (event: WorkflowEvent) => void;
   private readonly pendingSaves = new Set<Promise<void>>();
   private snapshotDue = false;
@@ -73,6 +78,12 @@ export class RunContext {
     this.prices = deps.prices ?? DEFAULT_PRICES;
     this.onEvent = deps.onEvent ?? (() => {});
     this.runLog = new RunLog(this.store, state.id, this.clock, this.log);
+    this.budget = new BudgetGuard(this);
+  }
+
+  /** The run's cost so far and its budget, for the status bar and the panel. */
+  emitCost(): void {
+    this.emit({ type: 'cost', totalUsd: runCost(this.state), budgetUsd: this.budget.limit() });
   }
 
   now(): string {
@@ -200,6 +211,21 @@ export class RunContext {
       step: spec.step,
       label: spec.label,
     };
+    const release = await this.budget.reserve(this.budget.callBound(request), {
+      step: spec.step,
+      label: spec.label,
+      partialAllowed: spec.partialOnBudget === true,
+    });
+    try {
+      return await this.send(spec, request);
+    } finally {
+      release();
+    }
+  }
+
+  private async send(spec: CallSpec, request: ModelRequest): Promise<ModelCallRecord> {
+    const model = request.model;
+    this.throwIfCancelled();
     let response;
     let begun = false;
     const begin = () => {
@@ -220,6 +246,8 @@ export class RunContext {
       if (isAbortError(err) || this.signal?.aborted) throw new CancelledError();
       throw err;
     }
+    const u = response.usage;
+    this.budget.observe(requestChars(request), u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens);
     const cachedBlock = request.system.find((b) => b.cache);
     if (cachedBlock && response.usage.cacheCreationInputTokens + response.usage.cacheReadInputTokens > 0) {
       this.warmPrefixes.set(cachedBlock.text, this.clock.now().getTime());
@@ -249,7 +277,7 @@ export class RunContext {
       durationMs: record.durationMs,
       stopReason: record.stopReason,
     });
-    this.emit({ type: 'cost', totalUsd: runCost(this.state) });
+    this.emitCost();
     await this.checkpoint();
     return record;
   }

@@ -442,7 +442,7 @@ export type WorkflowEvent =
   | { type: 'step-start'; step: StepName }
   | { type: 'step-end'; step: StepName }
   | { type: 'awaiting'; gate: NonNullable<WorkflowState['awaiting']> }
-  | { type: 'cost'; totalUsd: number }
+  | { type: 'cost'; totalUsd: number; budgetUsd?: number | null }
   | { type: 'analyst-start'; analyst: string }
   | { type: 'analyst-done'; analyst: string; path?: string }
   | { type: 'analyst-failed'; analyst: string; error: string }

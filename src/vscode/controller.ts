@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { OrchestratorDeps, RunOutcome } from '../core/api';
 import { ConfigurationError, errorMessage, isAbortError } from '../core/errors';
 import type { RunSummary, WorkflowEvent } from '../core/ports';
+import { budgetOf } from '../core/budget';
 import { runCost } from '../core/cost';
 import { FileStateStore, runTitle } from '../core/stateStore';
 import type { StepName, WorkflowState } from '../core/state';
@@ -51,6 +52,9 @@ interface ActiveRunState {
   step: StepName;
   status: WorkflowState['status'];
   costUsd: number;
+  /** The run's hard budget (its own, else the setting's), `null` when none. */
+  budgetUsd: number | null;
+  settingBudgetUsd: number | null;
   working: boolean;
   demo: boolean;
   analysts: Map<string, 'running' | 'done' | 'failed'>;
@@ -156,6 +160,7 @@ export class AnalysisController implements vscode.Disposable {
           step: a.step,
           status: a.status,
           costUsd: a.costUsd,
+          budgetUsd: a.demo ? null : a.budgetUsd,
           working: a.working,
           analysts: [...a.analysts].map(([id, status]) => ({ id, name: a.analystNames.get(id) ?? id, status })),
         }
@@ -236,6 +241,7 @@ export class AnalysisController implements vscode.Disposable {
     this.statusBar.show({
       step: a.step,
       costUsd: a.costUsd,
+      budgetUsd: a.budgetUsd,
       awaiting: a.reviewer.gate !== undefined,
       working: a.working,
       demo: a.demo,
@@ -506,6 +512,8 @@ export class AnalysisController implements vscode.Disposable {
       step: 'parse',
       status: 'running',
       costUsd: 0,
+      budgetUsd: settings.orchestrator.maxUsdPerRun,
+      settingBudgetUsd: settings.orchestrator.maxUsdPerRun,
       working: true,
       demo: choice.demo,
       analysts: new Map(),
@@ -621,6 +629,7 @@ export class AnalysisController implements vscode.Disposable {
         break;
       case 'cost':
         active.costUsd = event.totalUsd;
+        if (event.budgetUsd !== undefined) active.budgetUsd = event.budgetUsd;
         break;
       case 'analyst-start':
         active.analysts.set(event.analyst, 'running');
@@ -659,6 +668,7 @@ export class AnalysisController implements vscode.Disposable {
         active.status = event.state.status;
         active.step = event.state.step;
         active.costUsd = runCost(event.state);
+        active.budgetUsd = budgetOf(event.state, active.settingBudgetUsd);
         if (event.state.finalDocument?.path) active.finalPath = event.state.finalDocument.path;
         this.upsertRun(event.state);
         break;

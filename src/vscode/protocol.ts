@@ -72,13 +72,26 @@ export const FailuresGate = z.object({
   threshold: z.number().int(),
 });
 
-export const Gate = z.discriminatedUnion('kind', [SourcesGate, ClarifyGate, ProposalGate, OutlineGate, FailuresGate]);
+export const BudgetGate = z.object({
+  kind: z.literal('budget'),
+  gateId: GateId,
+  step: StepName,
+  label: z.string(),
+  spentUsd: z.number(),
+  reservedUsd: z.number(),
+  nextCallUsd: z.number(),
+  budgetUsd: z.number(),
+  partialAllowed: z.boolean(),
+});
+
+export const Gate = z.discriminatedUnion('kind', [SourcesGate, ClarifyGate, ProposalGate, OutlineGate, FailuresGate, BudgetGate]);
 export type Gate = z.infer<typeof Gate>;
 export type SourcesGate = z.infer<typeof SourcesGate>;
 export type ClarifyGate = z.infer<typeof ClarifyGate>;
 export type ProposalGate = z.infer<typeof ProposalGate>;
 export type OutlineGate = z.infer<typeof OutlineGate>;
 export type FailuresGate = z.infer<typeof FailuresGate>;
+export type BudgetGate = z.infer<typeof BudgetGate>;
 
 // ---------------------------------------------------------------------------------------------
 // View state: everything the panel renders, sent whole on every change
@@ -100,6 +113,8 @@ export const ActiveRun = z.object({
   step: StepName,
   status: RunStatus,
   costUsd: z.number(),
+  /** The run's hard budget, when it has one. */
+  budgetUsd: z.number().nullable().default(null),
   /** True while model or search calls run (false while waiting for the person). */
   working: z.boolean(),
   analysts: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(['running', 'done', 'failed']) })),
@@ -181,6 +196,15 @@ export const STRING_KEYS = [
   'budgetForRun',
   'budgetHint',
   'budgetInvalid',
+  'costOfBudget',
+  'budgetTitle',
+  'budgetSummary',
+  'budgetNextCall',
+  'budgetNewAmount',
+  'budgetRaise',
+  'budgetPartial',
+  'budgetPartialUnavailable',
+  'budgetRaiseInvalid',
   'rationale',
   'approve',
   'applyChanges',
@@ -282,6 +306,12 @@ export const FromWebview = z.discriminatedUnion('type', [
     type: z.literal('failures-decide'),
     gateId: GateId,
     decision: z.enum(['retry-failed', 'continue-partial', 'abort']),
+  }),
+  z.object({
+    type: z.literal('budget-decide'),
+    gateId: GateId,
+    decision: z.enum(['raise', 'continue-partial', 'cancel']),
+    budgetUsd: z.number().finite().positive().optional(),
   }),
   z.object({ type: z.literal('cancel-run') }),
   z.object({ type: z.literal('open-run'), id: z.string().min(1) }),

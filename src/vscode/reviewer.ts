@@ -9,6 +9,8 @@
  */
 import * as vscode from 'vscode';
 import type {
+  BudgetDecision,
+  BudgetView,
   ClarificationAnswer,
   ClarificationQuestion,
   FailureDecision,
@@ -214,6 +216,19 @@ export class PanelReviewer implements Reviewer {
       }
       if (m.type === 'outline-changes') return { kind: 'request-changes', feedback: m.feedback.trim() };
       return undefined;
+    });
+  }
+
+  decideOnBudget(view: BudgetView): Promise<BudgetDecision> {
+    const gate: Gate = { kind: 'budget', gateId: nextGateId++, ...view };
+    return this.ask<BudgetDecision>(gate, { kind: 'cancel' }, (m) => {
+      if (m.type !== 'budget-decide') return undefined;
+      if (m.decision === 'raise') {
+        // A raise must go above the current budget; otherwise the gate stays open.
+        return m.budgetUsd !== undefined && m.budgetUsd > view.budgetUsd ? { kind: 'raise', budgetUsd: m.budgetUsd } : undefined;
+      }
+      if (m.decision === 'continue-partial') return view.partialAllowed ? { kind: 'continue-partial' } : undefined;
+      return { kind: 'cancel' };
     });
   }
 

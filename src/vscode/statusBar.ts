@@ -46,15 +46,20 @@ export class AnalysisStatusBar implements vscode.Disposable {
     this.item.command = openCommand;
   }
 
-  show(options: { step: StepName; costUsd: number; awaiting: boolean; working: boolean; demo: boolean }): void {
+  show(options: { step: StepName; costUsd: number; budgetUsd?: number | null; awaiting: boolean; working: boolean; demo: boolean }): void {
     const demo = options.demo ? `${vscode.l10n.t('Demo')} · ` : '';
     const icon = options.awaiting ? '$(bell-dot)' : options.working ? '$(sync~spin)' : '$(graph)';
     const what = options.awaiting ? vscode.l10n.t('awaiting you') : stepLabel(options.step);
-    const cost = options.demo ? '' : ` · ${formatUsd(options.costUsd)}`;
+    const budget = options.budgetUsd ?? null;
+    const cost = options.demo ? '' : ` · ${formatUsd(options.costUsd)}${budget !== null ? ` / ${formatUsd(budget)}` : ''}`;
     this.item.text = `${icon} ${demo}${what}${cost}`;
-    this.item.tooltip = options.awaiting
+    const base = options.awaiting
       ? vscode.l10n.t('Strategic Analysis is waiting for you in the Analysis panel ({0}).', stepLabel(options.step))
       : vscode.l10n.t('Strategic Analysis: {0}', stepLabel(options.step));
+    this.item.tooltip =
+      budget !== null && !options.demo
+        ? `${base}\n${vscode.l10n.t('Spent {0} of a {1} budget.', formatUsd(options.costUsd), formatUsd(budget))}`
+        : base;
     this.item.backgroundColor = options.awaiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { OrchestratorDeps } from '../../src/core/api';
 import type { PromptLibrary, StepPromptId, StepPromptVars } from '../../src/core/library';
 import type {
+  BudgetDecision,
   ClarificationAnswer,
   FailureDecision,
   LanguageModel,
@@ -131,6 +132,7 @@ export class ScriptedReviewer implements Reviewer {
       proposal?: Script<ProposalDecision>;
       outline?: Script<OutlineDecision>;
       failures?: Script<FailureDecision>;
+      budget?: Script<BudgetDecision>;
     } = {},
   ) {}
 
@@ -149,6 +151,9 @@ export class ScriptedReviewer implements Reviewer {
   }
   reviewProposal(view: unknown, state: Readonly<WorkflowState>) {
     return this.next<ProposalDecision>('proposal', this.script.proposal, { kind: 'approve' }, state, view);
+  }
+  decideOnBudget(view: unknown, state: Readonly<WorkflowState>) {
+    return this.next<BudgetDecision>('budget', this.script.budget, { kind: 'cancel' }, state, view);
   }
   reviewOutline(view: unknown, state: Readonly<WorkflowState>) {
     return this.next<OutlineDecision>('outline', this.script.outline, { kind: 'approve' }, state, view);

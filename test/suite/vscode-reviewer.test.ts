@@ -58,6 +58,28 @@ describe('Panel reviewer', () => {
     assert.deepEqual(await answer, { kind: 'skip' });
   });
 
+  it('asks the budget gate: a raise must go above the budget, partial only where the step allows it', async () => {
+    const h = host();
+    const reviewer = new PanelReviewer(h);
+    const view = { step: 'integrate' as const, label: 'integration', spentUsd: 0.4, reservedUsd: 0, nextCallUsd: 0.2, budgetUsd: 0.5, partialAllowed: false };
+    const answer = reviewer.decideOnBudget(view);
+    const gate = h.shown[h.shown.length - 1]!;
+    assert.equal(gate.kind, 'budget');
+    assert.equal(await reviewer.handle({ type: 'budget-decide', gateId: gate.gateId, decision: 'raise', budgetUsd: 0.5 }), false);
+    assert.equal(await reviewer.handle({ type: 'budget-decide', gateId: gate.gateId, decision: 'continue-partial' }), false);
+    assert.equal(reviewer.gate?.kind, 'budget', 'the gate stays open');
+    assert.equal(await reviewer.handle({ type: 'budget-decide', gateId: gate.gateId, decision: 'raise', budgetUsd: 2 }), true);
+    assert.deepEqual(await answer, { kind: 'raise', budgetUsd: 2 });
+
+    const second = reviewer.decideOnBudget({ ...view, step: 'analysts', partialAllowed: true });
+    const id = h.shown[h.shown.length - 1]!.gateId;
+    await reviewer.handle({ type: 'budget-decide', gateId: id, decision: 'continue-partial' });
+    assert.deepEqual(await second, { kind: 'continue-partial' });
+    const third = reviewer.decideOnBudget(view);
+    reviewer.cancel();
+    assert.deepEqual(await third, { kind: 'cancel' });
+  });
+
   it('returns proposal changes and outline decisions', async () => {
     const h = host();
     const reviewer = new PanelReviewer(h);

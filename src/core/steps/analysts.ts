@@ -4,6 +4,7 @@
  * the validation error fed back, then counted as failed. At the failure threshold the person
  * decides: retry the failed ones, continue with partial results, or abort — never silently.
  */
+import { BudgetStop } from '../budget';
 import { CancelledByPerson, type RunContext } from '../context';
 import { CancelledError, errorMessage } from '../errors';
 import { selectForAnalyst } from '../contextBudget';
@@ -71,6 +72,7 @@ async function runOne(
         maxTokens,
         model: s.proposal!.model,
         onBegin,
+        partialOnBudget: true,
       });
       text = call.text;
       stopReason = call.stopReason;
@@ -78,6 +80,15 @@ async function runOne(
       if (err instanceof CancelledError) {
         resetInterrupted(run);
         throw err;
+      }
+      if (err instanceof BudgetStop) {
+        run.status = 'failed';
+        run.attempts = attempt - 1;
+        run.errors.push(`Skipped: the budget of the run was reached (attempt ${attempt} not made).`);
+        onBegin?.();
+        ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] });
+        await ctx.checkpoint();
+        return;
       }
       const reason = `Attempt ${attempt}: the model call failed: ${errorMessage(err)}`;
       run.errors.push(reason);
@@ -220,6 +231,11 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
     const runs = proposal.analysts.map((id) => s.analysts[id]);
     const failed = runs.filter((r) => r.status === 'failed');
     const done = runs.filter((r) => r.status === 'done');
+    if (failed.length > 0 && done.length > 0 && ctx.budget.skipped('analysts')) {
+      s.partialResults = true;
+      ctx.record('analysts', 'gate-pass', `continuing with ${done.length} analyst output(s): the person chose partial results at the budget`);
+      return;
+    }
     if (failed.length === 0) {
       ctx.record('analysts', 'gate-pass', `${done.length} analyst output(s) valid`);
       return;

@@ -5,6 +5,7 @@
  * Gate: every cited id is in the registry, and the map is not empty for factual content.
  */
 import * as z from 'zod';
+import { BudgetStop } from '../budget';
 import type { RunContext } from '../context';
 import { CancelledError, errorMessage, GateError } from '../errors';
 import { currentOutline, outputLanguageName, sharedPrefix, sourceRegistryText } from '../format';
@@ -63,11 +64,20 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
   ctx.throwIfCancelled();
   ctx.snapshot();
   ctx.assertSaved();
+  let release: () => void;
+  try {
+    release = await ctx.budget.reserve(ctx.budget.searchBound(), { step: 'citations', label: 'search', partialAllowed: true });
+  } catch (err) {
+    if (!(err instanceof BudgetStop)) throw err;
+    ctx.log.warn(`Web search for "${query}" skipped: the budget of the run was reached.`);
+    return [];
+  }
   const started = Date.now();
   let out;
   try {
     out = await ctx.search!.search(query, { numResults: 3, signal: ctx.signal });
   } catch (err) {
+    release();
     if (err instanceof CancelledError || ctx.signal?.aborted) throw new CancelledError();
     ctx.log.warn(`Web search failed for "${query}": ${errorMessage(err)}`);
     s.errors.push({ at: ctx.now(), step: 'citations', message: `Web search failed for "${query}": ${errorMessage(err)}` });
@@ -93,6 +103,8 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
   }
   const durationMs = Date.now() - started;
   s.searches.push({ key, query, at: ctx.now(), durationMs, resultSourceIds: ids, costUsd: out.costUsd ?? ctx.prices.searchUsd });
+  release();
+  ctx.emitCost();
   ctx.runLog.search({ query, results: ids.length, durationMs });
   await ctx.checkpoint();
   return ids;
