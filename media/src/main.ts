@@ -17,6 +17,7 @@ import {
 import { button, format, h, icon } from './dom';
 import { stepName, usd } from './costForm';
 import { renderGate, type Draft } from './gates';
+import { queueContent } from './queue';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -87,24 +88,7 @@ function update(section: keyof typeof sections, key: unknown, build: () => Array
   }
 }
 
-function statusName(s: WebviewStrings, status: RunEntry['status']): string {
-  const map: Record<RunEntry['status'], string> = {
-    running: s.statusRunning,
-    awaiting: s.statusAwaiting,
-    done: s.statusDone,
-    failed: s.statusFailed,
-    cancelled: s.statusCancelled,
-  };
-  return map[status];
-}
 
-const STATUS_ICONS: Record<RunEntry['status'], string> = {
-  running: 'sync',
-  awaiting: 'bell-dot',
-  done: 'pass',
-  failed: 'error',
-  cancelled: 'circle-slash',
-};
 
 
 // ---------------------------------------------------------------------------------------------
@@ -214,50 +198,9 @@ function exportActions(s: WebviewStrings, r: RunEntry): HTMLElement {
 }
 
 function renderQueue(s: WebviewStrings, v: ViewState): void {
-  update('queue', { runs: v.runs, loaded: v.runsLoaded, active: v.active?.id ?? null }, () => {
-    const heading = h('h2', { id: 'queue-title' }, s.analysesTitle);
-    if (!v.runsLoaded) return [heading, h('p', { class: 'muted' }, s.loading)];
-    if (v.runs.length === 0) {
-      return [
-        heading,
-        h('p', { class: 'muted empty' }, s.noAnalyses),
-      ];
-    }
-    return [
-      heading,
-      h(
-        'ul',
-        { class: 'queue', 'aria-labelledby': 'queue-title' },
-        v.runs.map((r) => {
-          const descId = `run-${r.id}`;
-          const hint = r.status === 'done' ? s.openHint : r.id === v.active?.id ? '' : s.resumeHint;
-          const b = button(r.title, () => post({ type: 'open-run', id: r.id }), {
-            variant: 'link',
-            ariaLabel: r.title,
-          });
-          b.classList.add('queue-item');
-          b.setAttribute('aria-describedby', descId);
-          b.title = hint ? `${r.title} — ${hint}` : r.title;
-          return h(
-            'li',
-            { class: `queue-entry status-${r.status}` },
-            icon(STATUS_ICONS[r.status]),
-            h(
-              'div',
-              { class: 'queue-text' },
-              b,
-              h(
-                'span',
-                { id: descId, class: 'muted queue-meta' },
-                `${statusName(s, r.status)} · ${stepName(s, r.step)} · ${new Date(r.updatedAt).toLocaleDateString()}${r.costUsd > 0 ? ` · ${usd(r.costUsd)}` : ''}`,
-              ),
-            ),
-            r.status === 'done' ? exportActions(s, r) : null,
-          );
-        }),
-      ),
-    ];
-  });
+  update('queue', { runs: v.runs, loaded: v.runsLoaded, active: v.active?.id ?? null }, () =>
+    queueContent(s, v, post, (r) => (r.status === 'done' ? exportActions(s, r) : null)),
+  );
 }
 
 let lastAnnounced = '';

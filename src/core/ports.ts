@@ -350,6 +350,14 @@ export interface RunSummary {
   awaiting: WorkflowState['awaiting'];
   updatedAt: string;
   costUsd: number;
+  /** The run's own budget, when it has one. */
+  budgetUsd?: number | null;
+  /** Why a failed run stopped (its last error). */
+  error?: string;
+  /** Models of the run without a known price (their cost is not in `costUsd`). */
+  unpricedModels?: string[];
+  /** Overnight runs: `submitted`, `in-progress`, `results-ready`. */
+  overnight?: string;
 }
 
 export interface LoadResult {

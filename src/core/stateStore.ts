@@ -14,7 +14,8 @@
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { runCost } from './cost';
+import { runCost, unpricedModels } from './cost';
+import { readSummary, writeSummary } from './runIndex';
 import type { Log, LoadResult, RunSummary, StateStore } from './ports';
 import { parseState, slugify, WorkflowStateSchema, type WorkflowState } from './state';
 
@@ -32,6 +33,8 @@ export interface StoreFileSystem {
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
   appendFile(file: string, text: string): Promise<void>;
+  /** Writes `text` to `file` without flushing it (files that can be rebuilt). Optional. */
+  writeFile?(file: string, text: string): Promise<void>;
   /** Writes `text` to `file` (replacing it) and flushes it to the disk before resolving. */
   writeFileDurably(file: string, text: string): Promise<void>;
   /** Flushes a directory's entries (a rename) to the disk; a no-op where the platform cannot. */
@@ -57,6 +60,7 @@ export const nodeFileSystem: StoreFileSystem = {
     return { size: st.size, mtimeMs: st.mtimeMs };
   },
   appendFile: (file, text) => fsp.appendFile(file, text, 'utf8'),
+  writeFile: (file, text) => fsp.writeFile(file, text, 'utf8'),
   async writeFileDurably(file, text) {
     const handle = await fsp.open(file, 'w');
     try {
@@ -184,6 +188,9 @@ export function summarizeRun(state: WorkflowState): RunSummary {
     awaiting: state.awaiting,
     updatedAt: state.updatedAt,
     costUsd: runCost(state),
+    ...(state.budgetUsd ? { budgetUsd: state.budgetUsd } : {}),
+    ...(state.status === 'failed' && state.errors.length ? { error: state.errors[state.errors.length - 1].message.slice(0, 500) } : {}),
+    ...(unpricedModels(state).length ? { unpricedModels: unpricedModels(state) } : {}),
   };
 }
 
@@ -244,7 +251,7 @@ export class FileStateStore implements StateStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Per run: the number of the last save asked for, its snapshot, and the last one written. */
   private readonly versions = new Map<string, number>();
-  private readonly latest = new Map<string, { text: string; version: number }>();
+  private readonly latest = new Map<string, { text: string; version: number; summary: RunSummary }>();
   private readonly written = new Map<string, number>();
   /**
    * Per run: size and time of the state.json this store wrote itself. While the file still has
@@ -320,12 +327,16 @@ export class FileStateStore implements StateStore {
     // the latest snapshot, and every save whose snapshot it supersedes is done with it.
     const version = (this.versions.get(id) ?? 0) + 1;
     this.versions.set(id, version);
-    this.latest.set(id, { text, version });
+    this.latest.set(id, { text, version, summary: summarizeRun(state) });
     return this.enqueue(`state:${id}`, async () => {
       if ((this.written.get(id) ?? 0) >= version) return;
       const snapshot = this.latest.get(id)!;
       await this.writeState(id, snapshot.text);
       this.written.set(id, Math.max(this.written.get(id) ?? 0, snapshot.version));
+      // The index entry of the queue; rebuilt from the state when it could not be written.
+      await writeSummary(this.fs, this.runDir(id), snapshot.summary, Buffer.byteLength(snapshot.text, 'utf8')).catch((err: unknown) =>
+        this.log?.debug(`The summary of analysis "${id}" could not be written: ${messageOf(err)}`),
+      );
     });
   }
 
@@ -369,15 +380,24 @@ export class FileStateStore implements StateStore {
       );
     }
     const summaries: RunSummary[] = [];
-    for (const name of names.filter((n) => RUN_ID_PATTERN.test(n)).sort()) {
+    const one = async (name: string) => {
+      // A save in progress finishes first, so that its summary is the one read.
+      await this.queues.get(`state:${name}`)?.catch(() => undefined);
+      const indexed = await readSummary(this.fs, this.runDir(name), this.statePath(name));
+      if (indexed) return summaries.push(indexed);
       try {
         const { state } = await this.load(name);
-        summaries.push(summarizeRun(state));
+        const summary = summarizeRun(state);
+        summaries.push(summary);
+        const size = (await this.fs.stat?.(this.statePath(name)).catch(() => undefined))?.size;
+        if (size !== undefined) await writeSummary(this.fs, this.runDir(name), summary, size).catch(() => undefined);
       } catch (err) {
-        if (err instanceof StateStoreError && err.code === 'not-found') continue;
+        if (err instanceof StateStoreError && err.code === 'not-found') return;
         this.log?.warn(`Skipped a saved analysis that cannot be read: ${messageOf(err)}`);
       }
-    }
+    };
+    const valid = names.filter((n) => RUN_ID_PATTERN.test(n)).sort();
+    for (let i = 0; i < valid.length; i += 32) await Promise.all(valid.slice(i, i + 32).map(one));
     return summaries.sort((a, b) =>
       a.updatedAt === b.updatedAt ? b.id.localeCompare(a.id) : a.updatedAt < b.updatedAt ? 1 : -1,
     );

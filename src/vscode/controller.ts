@@ -27,6 +27,7 @@ import { askProblem } from './problemInput';
 import { WorkProgress } from './progress';
 import type { ActiveRun, FromWebview, Gate, RunEntry, ViewState } from './protocol';
 import { PanelReviewer } from './reviewer';
+import { queueEntries, withRun } from './runQueue';
 import { AnalysisStatusBar, stepLabel } from './statusBar';
 import { plainName, WorkspaceDocuments } from './workspaceDocuments';
 import { webviewStrings } from './webviewStrings';
@@ -203,33 +204,14 @@ export class AnalysisController implements vscode.Disposable {
     } catch (err) {
       this.options.log.warn(`Could not list analyses: ${errorMessage(err)}`);
     }
-    this.runs = list
-      .map((s) => ({
-        id: s.id,
-        title: s.title,
-        status: s.status,
-        step: s.step,
-        awaiting: s.awaiting,
-        updatedAt: s.updatedAt,
-        costUsd: s.costUsd,
-      }))
-      .sort((x, y) => y.updatedAt.localeCompare(x.updatedAt));
+    this.runs = queueEntries(list);
     this.runsLoaded = true;
     this.panel.update();
     return list;
   }
 
   private upsertRun(state: Readonly<WorkflowState>): void {
-    const entry: RunEntry = {
-      id: state.id,
-      title: runTitle(state),
-      status: state.status,
-      step: state.step,
-      awaiting: state.awaiting,
-      updatedAt: state.updatedAt,
-      costUsd: runCost(state),
-    };
-    this.runs = [entry, ...this.runs.filter((r) => r.id !== state.id)];
+    this.runs = withRun(this.runs, state);
   }
 
   private updateStatusBar(): void {

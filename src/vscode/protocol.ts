@@ -104,6 +104,12 @@ export const RunEntry = z.object({
   awaiting: z.string().nullable(),
   updatedAt: z.string(),
   costUsd: z.number(),
+  budgetUsd: z.number().nullable().default(null),
+  /** Why a failed run stopped. */
+  error: z.string().optional(),
+  unpricedModels: z.array(z.string()).default([]),
+  /** Overnight runs: `submitted`, `in-progress`, `results-ready`. */
+  overnight: z.string().optional(),
 });
 export type RunEntry = z.infer<typeof RunEntry>;
 
@@ -205,6 +211,17 @@ export const STRING_KEYS = [
   'budgetPartial',
   'budgetPartialUnavailable',
   'budgetRaiseInvalid',
+  'queueAwaiting',
+  'queueFailed',
+  'queueRunning',
+  'queueOvernight',
+  'queueStopped',
+  'queueDone',
+  'overnightSubmitted',
+  'overnightInProgress',
+  'overnightReady',
+  'costUnknown',
+  'costOfBudgetShort',
   'rationale',
   'approve',
   'applyChanges',
