@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -82,6 +82,17 @@ function copyCodicons() {
   for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(from, file), path.join(to, file));
 }
 copyCodicons();
+
+/** Chunks of lazy entry points that no longer exist would still be packaged: remove them. */
+function removeStaleLazyChunks() {
+  const dir = path.join(root, 'dist', 'lazy');
+  if (!existsSync(dir)) return;
+  for (const file of readdirSync(dir)) {
+    const name = file.replace(/\.js(\.map)?$/, '');
+    if (!lazyNames.includes(name)) rmSync(path.join(dir, file));
+  }
+}
+removeStaleLazyChunks();
 
 const contexts = await Promise.all([
   esbuild.context({

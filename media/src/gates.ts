@@ -20,6 +20,7 @@ import { budgetForm, estimateBlock, parseBudget, proposalCostFields } from './co
 import { button, format, h, icon, uid } from './dom';
 import { languageField } from './languageField';
 import { renderMarkdown } from './markdown';
+import { sourcesForm } from './sourcesForm';
 
 export type Draft = Record<string, string | boolean | string[] | undefined>;
 
@@ -29,11 +30,6 @@ export interface GateContext {
   /** The draft of this gate (mutable); call `save()` after changing it. */
   draft: Draft;
   save(): void;
-}
-
-function baseName(p: string): string {
-  const parts = p.split(/[\\/]/);
-  return parts[parts.length - 1] || p;
 }
 
 function actions(...buttons: HTMLElement[]): HTMLElement {
@@ -78,94 +74,30 @@ function showError(el: HTMLElement, text: string): void {
 
 // ---------------------------------------------------------------------------------------------
 
-function sourcesForm(gate: SourcesGate, ctx: GateContext): HTMLElement {
+function sourcesGate(gate: SourcesGate, ctx: GateContext): HTMLElement {
   const { s, draft } = ctx;
-  const needWord = gate.need === 'high' ? s.needHigh : gate.need === 'medium' ? s.needMedium : s.needLow;
   const hintId = uid('hint');
-  const webSearch = gate.webSearchAvailable && (draft.webSearch === undefined ? gate.need !== 'low' : draft.webSearch === true);
-
-  const files = gate.contextFiles.length
-    ? h(
-        'ul',
-        { class: 'files' },
-        gate.contextFiles.map((f) =>
-          h(
-            'li',
-            { title: f },
-            icon('file'),
-            h('span', { class: 'file-name' }, baseName(f)),
-            button('', () => ctx.post({ type: 'remove-context-file', gateId: gate.gateId, path: f }), {
-              variant: 'link',
-              icon: 'close',
-              ariaLabel: format(s.remove, baseName(f)),
-            }),
-          ),
-        ),
-      )
-    : h('p', { class: 'muted' }, s.noContextDocuments);
-
-  const briefing = gate.briefingFile
-    ? h(
-        'ul',
-        { class: 'files' },
-        h(
-          'li',
-          { title: gate.briefingFile },
-          icon('book'),
-          h('span', { class: 'file-name' }, baseName(gate.briefingFile)),
-          button('', () => ctx.post({ type: 'remove-briefing', gateId: gate.gateId }), {
-            variant: 'link',
-            icon: 'close',
-            ariaLabel: format(s.remove, baseName(gate.briefingFile)),
-          }),
-        ),
-      )
-    : null;
-
-  return h(
-    'section',
-    { class: 'gate', 'aria-labelledby': 'gate-title' },
-    h('h2', { id: 'gate-title' }, s.sourcesTitle),
-    h('p', { class: `need need-${gate.need}` }, format(s.sourceNeed, needWord)),
-    gate.rationale ? h('p', { class: 'rationale' }, gate.rationale) : null,
-    h('h3', {}, s.contextDocuments),
-    files,
-    briefing ? h('h3', {}, s.researchBriefing) : null,
-    briefing,
-    actions(
-      button(s.addContextDocuments, () => ctx.post({ type: 'pick-context-files', gateId: gate.gateId }), {
-        variant: 'secondary',
-        icon: 'new-file',
-      }),
-      button(s.addResearchBriefing, () => ctx.post({ type: 'pick-briefing', gateId: gate.gateId }), {
-        variant: 'secondary',
-        icon: 'book',
-      }),
-    ),
-    checkbox(
-      s.allowWebSearch,
-      webSearch,
-      (checked) => {
-        draft.webSearch = checked;
-        ctx.save();
-      },
-      { disabled: !gate.webSearchAvailable, describedBy: gate.webSearchAvailable ? undefined : hintId },
-    ),
-    gate.webSearchAvailable ? null : h('p', { id: hintId, class: 'hint' }, s.webSearchUnavailable),
-    actions(
-      button(
-        s.continue,
-        () =>
-          ctx.post({
-            type: 'sources-continue',
-            gateId: gate.gateId,
-            webSearch: gate.webSearchAvailable && (draft.webSearch === undefined ? gate.need !== 'low' : draft.webSearch === true),
-          }),
-        { icon: 'arrow-right' },
+  const webSearch = () => gate.webSearchAvailable && (draft.webSearch === undefined ? gate.need !== 'low' : draft.webSearch === true);
+  const continueButton = button(s.continue, () => ctx.post({ type: 'sources-continue', gateId: gate.gateId, webSearch: webSearch() }), {
+    icon: 'arrow-right',
+    disabled: gate.reading,
+  });
+  return sourcesForm(gate, ctx, {
+    cancel: cancelButton(ctx),
+    continueButton,
+    webSearch: [
+      checkbox(
+        s.allowWebSearch,
+        webSearch(),
+        (checked) => {
+          draft.webSearch = checked;
+          ctx.save();
+        },
+        { disabled: !gate.webSearchAvailable, describedBy: gate.webSearchAvailable ? undefined : hintId },
       ),
-      cancelButton(ctx),
-    ),
-  );
+      ...(gate.webSearchAvailable ? [] : [h('p', { id: hintId, class: 'hint' }, s.webSearchUnavailable)]),
+    ],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +407,7 @@ function failuresForm(gate: FailuresGate, ctx: GateContext): HTMLElement {
 export function renderGate(gate: Gate, ctx: GateContext): HTMLElement {
   switch (gate.kind) {
     case 'sources':
-      return sourcesForm(gate, ctx);
+      return sourcesGate(gate, ctx);
     case 'clarify':
       return clarifyForm(gate, ctx);
     case 'proposal':

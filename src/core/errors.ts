@@ -66,3 +66,11 @@ export class DocumentError extends Error {
     this.name = 'DocumentError';
   }
 }
+
+/**
+ * Whether `err` is a DocumentError — recognized by its name and problem, since the documents
+ * reader is a bundle of its own (dist/lazy) with its own copy of the class.
+ */
+export function isDocumentError(err: unknown): err is DocumentError {
+  return err instanceof Error && err.name === 'DocumentError' && typeof (err as Partial<DocumentError>).problem?.code === 'string';
+}

@@ -210,10 +210,11 @@ export interface SourceChoiceRequest {
    * What a choice would give, before it is made: each document's passages and tokens, whether
    * it fits the budget, and what would be left out. The gate calls it as documents are added.
    */
-  preview(choice: { contextFiles: string[]; briefingFile?: string }): Promise<SourcesPreview>;
+  preview(choice: { contextFiles: string[]; briefingFile?: string; types?: readonly DocumentType[] }): Promise<SourcesPreview>;
 }
 
 export interface DocumentPreview {
+  /** The path to choose it by (what `Documents.read` takes). */
   path: string;
   title: string;
   format?: DocumentFormat;
@@ -230,6 +231,8 @@ export interface DocumentPreview {
   notes: string[];
   /** Set when the document cannot be read; the others still load. */
   problem?: DocumentProblem;
+  /** Met while walking a chosen folder and skipped (a link loop, too many files): not chosen. */
+  skipped?: boolean;
 }
 
 export interface SourcesPreview {
@@ -246,6 +249,8 @@ export type SourceChoice =
       contextFiles: string[];
       /** Path of a research_briefing.yaml, if any. */
       briefingFile?: string;
+      /** Types of document taken from chosen folders (all when absent). */
+      types?: readonly DocumentType[];
       webSearch: boolean;
     }
   | { kind: 'cancel' };

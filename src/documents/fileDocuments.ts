@@ -13,7 +13,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DocumentError } from '../core/errors';
+import { DocumentError, isDocumentError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import { htmlToLines, textPassages, type DocumentFormat, type ParsedDocument } from '../core/passages';
 import type { DocumentProblem, DocumentProblemCode, Documents, DocumentType } from '../core/ports';
@@ -200,7 +200,7 @@ export class FileDocuments implements Documents {
         try {
           target = await this.confine(abs);
         } catch (err) {
-          if (err instanceof DocumentError && (entry.isSymbolicLink() || err.problem.code !== 'missing')) problems.push(err.problem);
+          if (isDocumentError(err) && (entry.isSymbolicLink() || err.problem.code !== 'missing')) problems.push(err.problem);
           continue;
         }
         let stat;
@@ -225,7 +225,7 @@ export class FileDocuments implements Documents {
       try {
         target = await this.confine(p);
       } catch (err) {
-        if (err instanceof DocumentError) problems.push(err.problem);
+        if (isDocumentError(err)) problems.push(err.problem);
         else throw err;
         continue;
       }

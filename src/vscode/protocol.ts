@@ -7,6 +7,7 @@
  * Must not: import `vscode` or DOM APIs (it is bundled into both the extension and the webview).
  */
 import * as z from 'zod';
+import { DOCUMENT_TYPES } from '../core/ports';
 import { ProposalSchema, RunStatus, StepName, WorkflowStateSchema } from '../core/state';
 
 // ---------------------------------------------------------------------------------------------
@@ -15,15 +16,49 @@ import { ProposalSchema, RunStatus, StepName, WorkflowStateSchema } from '../cor
 /** Identifies one question to the person; answers carrying another id are stale and ignored. */
 const GateId = z.number().int().nonnegative();
 
+export const DocumentType = z.enum(DOCUMENT_TYPES);
+
+const Count = z.number().int().nonnegative();
+
+/** One chosen document as the gate shows it: what it gives, and whether it fits the budget. */
+export const GateDocument = z.object({
+  path: z.string(),
+  title: z.string(),
+  format: z.string().optional(),
+  /** Pages, slides, sheets, sections or lines (see `format`). */
+  units: Count,
+  passages: Count,
+  tokens: Count,
+  selectedTokens: Count,
+  fits: z.enum(['all', 'part', 'none']),
+  /** Locations of passages left out by the budget (the first few). */
+  leftOut: z.array(z.string()),
+  notes: z.array(z.string()),
+  /** Met in a chosen folder and skipped (a link loop, too many files): not chosen. */
+  skipped: z.boolean(),
+  /** Why it cannot be used (localized), when it cannot. */
+  problem: z.string().optional(),
+});
+export type GateDocument = z.infer<typeof GateDocument>;
+
 export const SourcesGate = z.object({
   kind: z.literal('sources'),
   gateId: GateId,
   need: z.enum(['high', 'medium', 'low']),
   rationale: z.string(),
   webSearchAvailable: z.boolean(),
-  /** Context documents chosen so far (absolute paths). */
+  /** Context documents chosen so far (absolute paths, or relative to the workspace folder). */
   contextFiles: z.array(z.string()),
   briefingFile: z.string().optional(),
+  /** Which types of document are taken from folders and offered by the file picker. */
+  types: z.array(DocumentType),
+  /** What the chosen documents give, once read. */
+  documents: z.array(GateDocument),
+  budgetTokens: Count,
+  availableTokens: Count,
+  selectedTokens: Count,
+  /** True while the chosen documents are being read. */
+  reading: z.boolean(),
 });
 
 export const ClarifyGate = z.object({
@@ -173,6 +208,27 @@ export const STRING_KEYS = [
   'needLow',
   'addContextDocuments',
   'addResearchBriefing',
+  'addFolder',
+  'documentTypes',
+  'typePdf',
+  'typeWord',
+  'typeSheets',
+  'typeSlides',
+  'typeText',
+  'readingDocuments',
+  'budgetFits',
+  'budgetOver',
+  'documentSummary',
+  'unitsPages',
+  'unitsSlides',
+  'unitsSheets',
+  'unitsSections',
+  'unitsLines',
+  'fitsAll',
+  'fitsPart',
+  'fitsNone',
+  'leftOut',
+  'skipped',
   'contextDocuments',
   'researchBriefing',
   'noContextDocuments',
@@ -305,6 +361,8 @@ export type PanelCommand = z.infer<typeof PanelCommand>;
 export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('pick-context-files'), gateId: GateId }),
+  z.object({ type: z.literal('pick-context-folder'), gateId: GateId }),
+  z.object({ type: z.literal('set-document-types'), gateId: GateId, types: z.array(DocumentType) }),
   z.object({ type: z.literal('pick-briefing'), gateId: GateId }),
   z.object({ type: z.literal('remove-context-file'), gateId: GateId, path: z.string() }),
   z.object({ type: z.literal('remove-briefing'), gateId: GateId }),

@@ -3,7 +3,7 @@
  * Analysis panel, and the promise resolves when the person clicks.
  *
  * Owns: turning gate requests into panel gates (with an id, so stale clicks are ignored),
- * turning panel messages into decisions, the file pickers of the source gate, and resolving a
+ * turning panel messages into decisions (the editing of the sources gate is in sourcesGate.ts), and resolving a
  * waiting gate with "cancel" when the run is cancelled. Must not: run workflow steps or talk to
  * the webview directly (it goes through GateHost).
  */
@@ -24,6 +24,7 @@ import type {
   SourceChoiceRequest,
 } from '../core/ports';
 import type { FromWebview, Gate } from './protocol';
+import { ALL_TYPES, SourcesGateEditor } from './sourcesGate';
 
 export interface GateHost {
   /** Shows a gate in the panel (or clears it with null) and reveals the panel. */
@@ -38,6 +39,8 @@ interface Pending {
   answer: (message: FromWebview) => unknown;
   cancelValue: unknown;
   resolve: (value: unknown) => void;
+  /** For the sources gate: the editing of the chosen documents. */
+  sources?: SourcesGateEditor;
 }
 
 let nextGateId = 1;
@@ -58,13 +61,22 @@ export class PanelReviewer implements Reviewer {
     return this.pending?.gate;
   }
 
-  private ask<T>(gate: Gate, cancelValue: T, answer: (message: FromWebview) => T | undefined): Promise<T> {
+  private ask<T>(gate: Gate, cancelValue: T, answer: (message: FromWebview) => T | undefined, sources?: SourceChoiceRequest): Promise<T> {
     if (this.signal?.aborted) return Promise.resolve(cancelValue);
     // A new gate replaces an older unanswered one (it can no longer be answered).
     this.pending?.resolve(this.pending.cancelValue);
     return new Promise<T>((resolve) => {
-      this.pending = { gate, answer, cancelValue, resolve: resolve as (value: unknown) => void };
+      const pending: Pending = { gate, answer, cancelValue, resolve: resolve as (value: unknown) => void };
+      if (sources && gate.kind === 'sources') {
+        pending.sources = new SourcesGateEditor(gate, sources, {
+          show: () => this.pending === pending && this.host.showGate(gate),
+          current: () => this.pending === pending,
+          defaultFolder: () => this.host.defaultFolder(),
+        });
+      }
+      this.pending = pending;
       this.host.showGate(gate);
+      if (gate.kind === 'sources' && (gate.contextFiles.length || gate.briefingFile)) void pending.sources?.refresh();
     });
   }
 
@@ -90,52 +102,7 @@ export class PanelReviewer implements Reviewer {
   async handle(message: FromWebview): Promise<boolean> {
     const p = this.pending;
     if (!p || !('gateId' in message) || message.gateId !== p.gate.gateId) return false;
-    if (p.gate.kind === 'sources') {
-      const gate = p.gate;
-      switch (message.type) {
-        case 'pick-context-files': {
-          const picked = await vscode.window.showOpenDialog({
-            canSelectMany: true,
-            defaultUri: this.host.defaultFolder(),
-            openLabel: vscode.l10n.t('Add'),
-            title: vscode.l10n.t('Context documents'),
-            filters: {
-              [vscode.l10n.t('Text documents')]: ['md', 'markdown', 'txt', 'yaml', 'yml', 'json', 'csv'],
-              [vscode.l10n.t('All files')]: ['*'],
-            },
-          });
-          if (picked && this.pending === p) {
-            const all = new Set(gate.contextFiles);
-            for (const uri of picked) all.add(uri.fsPath);
-            gate.contextFiles = [...all];
-            this.host.showGate(gate);
-          }
-          return true;
-        }
-        case 'pick-briefing': {
-          const picked = await vscode.window.showOpenDialog({
-            canSelectMany: false,
-            defaultUri: this.host.defaultFolder(),
-            openLabel: vscode.l10n.t('Use'),
-            title: vscode.l10n.t('Research briefing'),
-            filters: { [vscode.l10n.t('Research briefing (YAML)')]: ['yaml', 'yml'] },
-          });
-          if (picked?.[0] && this.pending === p) {
-            gate.briefingFile = picked[0].fsPath;
-            this.host.showGate(gate);
-          }
-          return true;
-        }
-        case 'remove-context-file':
-          gate.contextFiles = gate.contextFiles.filter((f) => f !== message.path);
-          this.host.showGate(gate);
-          return true;
-        case 'remove-briefing':
-          delete gate.briefingFile;
-          this.host.showGate(gate);
-          return true;
-      }
-    }
+    if (p.sources && (await p.sources.handle(message))) return true;
     const value = p.answer(message);
     if (value === undefined) return false;
     this.settle(value);
@@ -150,16 +117,28 @@ export class PanelReviewer implements Reviewer {
       rationale: request.rationale,
       webSearchAvailable: request.webSearchAvailable,
       contextFiles: [],
+      types: [...ALL_TYPES],
+      documents: [],
+      budgetTokens: request.budgetTokens,
+      availableTokens: 0,
+      selectedTokens: 0,
+      reading: false,
     };
-    return this.ask<SourceChoice>(gate, { kind: 'cancel' }, (m) => {
-      if (m.type !== 'sources-continue' || gate.kind !== 'sources') return undefined;
-      return {
-        kind: 'choose',
-        contextFiles: [...gate.contextFiles],
-        ...(gate.briefingFile ? { briefingFile: gate.briefingFile } : {}),
-        webSearch: request.webSearchAvailable && m.webSearch,
-      };
-    });
+    return this.ask<SourceChoice>(
+      gate,
+      { kind: 'cancel' },
+      (m) => {
+        if (m.type !== 'sources-continue' || gate.kind !== 'sources') return undefined;
+        return {
+          kind: 'choose',
+          contextFiles: [...gate.contextFiles],
+          ...(gate.briefingFile ? { briefingFile: gate.briefingFile } : {}),
+          types: [...gate.types],
+          webSearch: request.webSearchAvailable && m.webSearch,
+        };
+      },
+      request,
+    );
   }
 
   answerClarifications(questions: ClarificationQuestion[]): Promise<ClarificationAnswer> {

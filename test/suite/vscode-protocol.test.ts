@@ -22,6 +22,8 @@ describe('Panel protocol', () => {
     const messages: unknown[] = [
       { type: 'ready' },
       { type: 'pick-context-files', gateId: 1 },
+      { type: 'pick-context-folder', gateId: 1 },
+      { type: 'set-document-types', gateId: 1, types: ['pdf', 'word'] },
       { type: 'pick-briefing', gateId: 1 },
       { type: 'remove-context-file', gateId: 1, path: '/tmp/a.md' },
       { type: 'remove-briefing', gateId: 1 },
@@ -72,7 +74,23 @@ describe('Panel protocol', () => {
     const strings = webviewStrings();
     assert.ok(parseToWebview({ type: 'init', strings, state: emptyView }).ok);
     const gates = [
-      { kind: 'sources', gateId: 1, need: 'high', rationale: 'r', webSearchAvailable: false, contextFiles: [] },
+      {
+        kind: 'sources',
+        gateId: 1,
+        need: 'high',
+        rationale: 'r',
+        webSearchAvailable: false,
+        contextFiles: ['report.pdf'],
+        types: ['pdf'],
+        documents: [
+          { path: 'report.pdf', title: 'report.pdf', format: 'pdf', units: 3, passages: 3, tokens: 900, selectedTokens: 300, fits: 'part', leftOut: ['p. 2', 'p. 3'], notes: [], skipped: false },
+          { path: 'loop', title: 'loop', units: 0, passages: 0, tokens: 0, selectedTokens: 0, fits: 'none', leftOut: [], notes: [], skipped: true, problem: 'loop is skipped' },
+        ],
+        budgetTokens: 400,
+        availableTokens: 900,
+        selectedTokens: 300,
+        reading: false,
+      },
       { kind: 'clarify', gateId: 2, questions: [{ id: 'q1', question: 'Why?' }] },
       {
         kind: 'proposal',

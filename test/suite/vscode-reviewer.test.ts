@@ -35,7 +35,7 @@ describe('Panel reviewer', () => {
     assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId + 1000, webSearch: true }), false);
     assert.equal(await reviewer.handle({ type: 'remove-briefing', gateId: gate!.gateId }), true);
     assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId, webSearch: true }), true);
-    assert.deepEqual(await answer, { kind: 'choose', contextFiles: [], webSearch: false });
+    assert.deepEqual(await answer, { kind: 'choose', contextFiles: [], types: ['pdf', 'word', 'sheets', 'slides', 'text'], webSearch: false });
     assert.equal(h.shown[h.shown.length - 1], null);
     assert.equal(reviewer.gate, undefined);
   });

@@ -12,11 +12,11 @@ import * as z from 'zod';
 import { briefingSources, briefingToContextText, parseBriefing } from '../briefing';
 import { contextBudgetFor, planContext } from '../contextBudget';
 import { CancelledByPerson, type RunContext } from '../context';
-import { CancelledError, DocumentError, errorMessage, isAbortError } from '../errors';
+import { CancelledError, errorMessage, isAbortError, isDocumentError } from '../errors';
 import { outputLanguageName, sharedPrefix } from '../format';
 import { parseJsonAnswer } from '../markdown';
 import { estimateTokens, locationLabel, passageTokens, type ParsedDocument } from '../passages';
-import type { DocumentPreview, DocumentProblem, SourceChoice, SourcesPreview } from '../ports';
+import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoice, SourcesPreview } from '../ports';
 import { SourceNeed, type ContextDocument, type ContextPlan, type Source, type WorkflowState } from '../state';
 
 const NeedAnswer = z.object({ need: SourceNeed, rationale: z.string().default('') });
@@ -51,6 +51,8 @@ async function judgeNeed(ctx: RunContext): Promise<void> {
   }
 }
 
+type ChoiceInput = { contextFiles: string[]; briefingFile?: string; types?: readonly DocumentType[] };
+
 interface ReadFile {
   file: string;
   doc?: ParsedDocument;
@@ -66,12 +68,12 @@ interface ReadChoice {
 }
 
 /** Reads what the person chose: files and folders (expanded), and the briefing. Never throws for a document. */
-async function readChoice(ctx: RunContext, choice: { contextFiles: string[]; briefingFile?: string }): Promise<ReadChoice> {
+async function readChoice(ctx: RunContext, choice: ChoiceInput): Promise<ReadChoice> {
   const files: ReadFile[] = [];
   const warnings: DocumentProblem[] = [];
   const seen = new Set<string>();
   for (const chosen of choice.contextFiles) {
-    const expanded = await ctx.documents.expand([chosen]);
+    const expanded = await ctx.documents.expand([chosen], choice.types);
     if (expanded.files.length === 0) {
       const problem = expanded.problems[0] ?? {
         path: chosen,
@@ -96,7 +98,7 @@ async function readChoice(ctx: RunContext, choice: { contextFiles: string[]; bri
       f.doc = await ctx.documents.read(f.file, { signal: ctx.signal });
     } catch (err) {
       if (isAbortError(err)) throw new CancelledError();
-      f.problem = err instanceof DocumentError ? err.problem : { path: f.file, code: 'unreadable', message: `The context document "${f.file}" could not be read: ${errorMessage(err)}` };
+      f.problem = isDocumentError(err) ? err.problem : { path: f.file, code: 'unreadable', message: `The context document "${f.file}" could not be read: ${errorMessage(err)}` };
     }
   }
   const out: ReadChoice = { files, warnings };
@@ -134,7 +136,7 @@ export function contextBudget(ctx: RunContext): number {
 }
 
 /** What a choice would give, for the gate: per document its passages, tokens and whether it fits. */
-export async function previewChoice(ctx: RunContext, choice: { contextFiles: string[]; briefingFile?: string }): Promise<SourcesPreview> {
+export async function previewChoice(ctx: RunContext, choice: ChoiceInput): Promise<SourcesPreview> {
   const read = await readChoice(ctx, choice);
   const briefingText = read.briefing ? briefingToContextText(read.briefing.briefing, { sourceIds: read.briefing.sources.map(() => 'S0') }) : '';
   const { docs, selection } = await plan(ctx, read, 1, briefingText);
@@ -158,7 +160,7 @@ export async function previewChoice(ctx: RunContext, choice: { contextFiles: str
       notes: f.doc.notes,
     };
   });
-  for (const w of read.warnings) documents.push({ path: w.path, title: path.basename(w.path), units: 0, passages: 0, tokens: 0, selectedTokens: 0, fits: 'none', leftOut: [], notes: [], problem: w });
+  for (const w of read.warnings) documents.push({ path: w.path, title: path.basename(w.path), units: 0, passages: 0, tokens: 0, selectedTokens: 0, fits: 'none', leftOut: [], notes: [], problem: w, skipped: true });
   if (read.briefingProblem) {
     documents.push({ path: choice.briefingFile!, title: path.basename(choice.briefingFile!), units: 0, passages: 0, tokens: 0, selectedTokens: 0, fits: 'none', leftOut: [], notes: [], problem: { path: choice.briefingFile!, code: 'corrupt', message: read.briefingProblem } });
   }
