@@ -27,18 +27,24 @@ export async function writeMaterial(workspaceDir: string): Promise<string> {
   return folder;
 }
 
-/** In VS Code's own file dialog (the simple one code-server uses), opens `folder` and accepts it. */
+/**
+ * In VS Code's own file dialog (the simple one code-server uses), opens `folder` and accepts it.
+ * The dialog fills in its start folder a moment after it opens: the path is typed again until
+ * it stays, then the accept button (labelled "Add") is clicked until the dialog closes.
+ */
 export async function chooseInFileDialog(wb: Workbench, folder: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${folder}/`);
-  // The dialog lists the folder once it has navigated into it; then OK accepts the folder.
-  await wb.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
-  await wb.page.waitForTimeout(300);
-  const ok = wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$|^Add$/ }).first();
-  if (await ok.isVisible().catch(() => false)) await ok.click();
-  else await wb.page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+  const wanted = `${folder}/`;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (!(await input.isVisible().catch(() => false))) return;
+    if ((await input.inputValue().catch(() => '')) !== wanted) await input.fill(wanted);
+    await wb.page.waitForTimeout(500);
+    if ((await input.inputValue().catch(() => '')) !== wanted) continue;
+    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^Add$/ }).first().click({ timeout: 5_000 }).catch(() => undefined);
+    if (await input.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`The file dialog did not accept ${folder}`);
 }
 
 /** Waits for the panel to show a document row with its summary. */
