@@ -172,4 +172,10 @@ export interface PromptLibrary {
   render<K extends StepPromptId>(id: K, vars: StepPromptVars[K]): string;
   /** Files that were skipped, with the reason (shown in the Problems panel). */
   problems: LibraryProblem[];
+  /**
+   * Files that loaded but deserve a word (shown in the Problems panel as information): a
+   * definition that replaces a bundled one, a Claude Code agent or skill that is listed but not
+   * offered as an analyst or framework.
+   */
+  notes?: LibraryProblem[];
 }

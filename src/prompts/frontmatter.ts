@@ -2,21 +2,17 @@
  * Splits a markdown file into YAML frontmatter and body, and turns YAML and schema errors into
  * messages with line numbers (1-based, counted in the whole file).
  *
- * Owns: the frontmatter syntax (`---` fences at the top of the file). Must not: know what the
- * frontmatter of a particular kind of definition contains (see schemas.ts).
+ * Owns: the frontmatter syntax (`---` fences at the top of the file), the lenient reading of
+ * Claude Code's files (see lenient.ts), and one-line YAML error messages that give one position
+ * and what to do. Must not: know what the frontmatter of a particular kind of definition
+ * contains (see schemas.ts).
  */
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { ZodError, ZodType } from 'zod';
+import { DefinitionError, yamlDefinitionError } from './definitionError';
+import { lenientFrontmatter } from './lenient';
 
-export class DefinitionError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = 'DefinitionError';
-  }
-}
+export { DefinitionError } from './definitionError';
 
 export interface ParsedMarkdown {
   /** The frontmatter as plain data (an object). */
@@ -29,11 +25,20 @@ export interface ParsedMarkdown {
   bodyLine: number;
 }
 
+export interface ParseOptions {
+  /**
+   * Read the frontmatter as Claude Code does: when it is not valid YAML, each top-level key is
+   * read on its own, and a text value that YAML refuses (an unquoted description with
+   * `<example>` blocks, "Context:" and "user:" lines) is taken as text.
+   */
+  lenient?: boolean;
+}
+
 /**
  * Parses `---\n<yaml>\n---\n<body>`. Throws a DefinitionError (with a line when known) when the
  * frontmatter is missing, unterminated, not valid YAML, or not a mapping.
  */
-export function parseMarkdownWithFrontmatter(text: string): ParsedMarkdown {
+export function parseMarkdownWithFrontmatter(text: string, options: ParseOptions = {}): ParsedMarkdown {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const lines = source.split('\n');
   if (lines[0]?.trim() !== '---') {
@@ -49,14 +54,17 @@ export function parseMarkdownWithFrontmatter(text: string): ParsedMarkdown {
   }
   if (end < 0) throw new DefinitionError('The YAML frontmatter is not closed by a "---" line.', 1);
 
-  const yamlText = lines.slice(1, end).join('\n');
+  const yamlLines = lines.slice(1, end);
+  const body = lines
+    .slice(end + 1)
+    .join('\n')
+    .trim();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(yamlLines.join('\n'), { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const line = err.linePos ? err.linePos[0].line + 1 : undefined;
-    const firstLine = err.message.split('\n')[0];
-    throw new DefinitionError(`Invalid YAML in the frontmatter: ${firstLine}`, line);
+    if (!options.lenient) throw yamlDefinitionError(doc.errors[0], yamlLines, 1);
+    const lenient = lenientFrontmatter(yamlLines, 1);
+    return { data: lenient.data, keyLines: lenient.keyLines, body, bodyLine: end + 2 };
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -70,15 +78,7 @@ export function parseMarkdownWithFrontmatter(text: string): ParsedMarkdown {
       }
     }
   }
-  return {
-    data: data as Record<string, unknown>,
-    body: lines
-      .slice(end + 1)
-      .join('\n')
-      .trim(),
-    keyLines,
-    bodyLine: end + 2,
-  };
+  return { data: data as Record<string, unknown>, body, keyLines, bodyLine: end + 2 };
 }
 
 /** Validates frontmatter data; on failure throws a DefinitionError naming the field and its line. */

@@ -14,13 +14,21 @@
  *                        <folder>/.claude/agents/<id>/AGENT.md           → analyst
  *                        <folder>/.claude/agents/<id>.md (Claude Code)   → analyst
  * Files in the `prompts/` layout must carry the full frontmatter; files in Claude Code's layouts
- * need only `name` and `description`. A missing field is taken from the definition of the same id
- * loaded before (so `.claude/agents/market.md` can replace just the bundled market analyst's
- * method), otherwise from defaults (focus = description, no extra required fields; for a skill:
- * the common analysts and templates, keywords from its id). A `SKILL.md` that neither declares any
- * synthesizer field (when_to_use, when_not_to_use, keywords, default_analysts, templates) nor
- * replaces a known synthesizer is an ordinary Claude Code skill, not an analysis framework: it is
- * left out without a problem. A file that cannot be used
+ * need only `name` and `description`, and their frontmatter is read as leniently as Claude Code
+ * reads it (lenient.ts). A missing field is taken from the definition of the same id loaded
+ * before (so `.claude/agents/market.md` can replace just the bundled market analyst's method),
+ * otherwise from defaults (focus = description, no extra required fields; for a skill: the
+ * common analysts and templates, keywords from its id).
+ *
+ * Which Claude Code files are offered: `.claude/` also holds agents and skills for other work
+ * (a Go expert, a code reviewer, a PDF skill). The frontmatter key `strategic-analysis` decides
+ * when present: `analyst` (agents), `framework` (skills), or `none`. Without it, an agent is
+ * offered when it replaces a known analyst, declares `focus` or `required_fields`, is named in
+ * a workspace framework's `default_analysts`, or has "analyst" in its name or id; a skill is
+ * offered when it replaces a known synthesizer or declares a synthesizer field of this extension
+ * (`when_not_to_use`, `keywords`, `default_analysts`, `templates`; not `when_to_use`, which
+ * ordinary Claude Code skills have too). The others are listed as notes, not offered. A
+ * definition that replaces a bundled one is reported as a note. A file that cannot be used
  * becomes a problem and loading goes on. A step prompt can be replaced from a settings folder only,
  * and only by a file using exactly the same placeholders (otherwise the bundled one stays). A
  * missing or broken bundled step prompt makes the library unusable: loading throws.
@@ -30,22 +38,27 @@ import path from 'node:path';
 import {
   STEP_PROMPT_IDS,
   type AnalystDef,
-  type LibraryProblem,
   type PromptLibrary,
   type StepPromptId,
   type StepPromptVars,
   type SynthesizerDef,
   type TemplateDef,
 } from '../core/library';
-import { DefinitionError, parseMarkdownWithFrontmatter, validateFrontmatter, type ParsedMarkdown } from './frontmatter';
+import { loadClaudeLayout } from './claudeLayout';
+import { DefinitionError } from './definitionError';
 import {
-  AgentFrontmatter,
-  AnalystFrontmatterSchema,
-  SkillFrontmatter,
-  StepFrontmatter,
-  SynthesizerFrontmatter,
-  TemplateFrontmatter,
-} from './schemas';
+  idFromName,
+  isDirectory,
+  markdownFiles,
+  noteReplacement,
+  ProblemList,
+  requireBody,
+  type Found,
+  type Kind,
+  type Registries,
+} from './discovery';
+import { parseMarkdownWithFrontmatter, validateFrontmatter, type ParsedMarkdown } from './frontmatter';
+import { AnalystFrontmatterSchema, StepFrontmatter, SynthesizerFrontmatter, TemplateFrontmatter } from './schemas';
 import { PromptTemplate, STEP_PROMPT_PLACEHOLDERS } from './template';
 
 export interface LoadPromptLibraryOptions {
@@ -55,29 +68,6 @@ export interface LoadPromptLibraryOptions {
   workspaceFolders: string[];
   /** Folders named in the settings (absolute, or relative to the first workspace folder). */
   extraFolders: string[];
-}
-
-/** Analysts a synthesizer from Claude Code's layout works with when it names none. */
-const DEFAULT_SKILL_ANALYSTS = ['market', 'competition', 'financial', 'risk'];
-/** Templates a synthesizer from Claude Code's layout works with when it names none. */
-const DEFAULT_SKILL_TEMPLATES = ['full-report', 'executive-brief', 'decision-memo'];
-
-type Kind = 'synthesizer' | 'analyst' | 'template';
-
-interface Found<T> {
-  def: T;
-  path: string;
-}
-
-class ProblemList {
-  readonly items: LibraryProblem[] = [];
-  add(filePath: string, err: unknown): void {
-    if (err instanceof DefinitionError) {
-      this.items.push(err.line !== undefined ? { path: filePath, message: err.message, line: err.line } : { path: filePath, message: err.message });
-    } else {
-      this.items.push({ path: filePath, message: err instanceof Error ? err.message : String(err) });
-    }
-  }
 }
 
 export async function loadPromptLibrary(options: LoadPromptLibraryOptions): Promise<PromptLibrary> {
@@ -113,6 +103,7 @@ export async function loadPromptLibrary(options: LoadPromptLibraryOptions): Prom
     analysts: [...analysts.values()].map((f) => f.def),
     templates: [...templates.values()].map((f) => f.def),
     problems: problems.items,
+    notes: problems.notes,
     render<K extends StepPromptId>(id: K, vars: StepPromptVars[K]): string {
       const template = steps.get(id);
       if (!template) throw new Error(`There is no step prompt "${id}".`);
@@ -186,12 +177,6 @@ async function loadStepOverrides(
 // ---------------------------------------------------------------------------------------------
 // Definitions in the prompts/ layout
 
-interface Registries {
-  synthesizers: Map<string, Found<SynthesizerDef>>;
-  analysts: Map<string, Found<AnalystDef>>;
-  templates: Map<string, Found<TemplateDef>>;
-}
-
 async function loadPromptsLayout(
   folder: string,
   originKind: 'bundled' | 'workspace',
@@ -212,6 +197,8 @@ async function loadPromptsLayout(
         if (seenHere.has(id)) throw new DefinitionError(`Another file in ${sub}/ already defines "${id}".`);
         seenHere.add(id);
         const parsed = parseMarkdownWithFrontmatter(await fs.readFile(file, 'utf8'));
+        const replaced = (kind === 'synthesizer' ? registries.synthesizers : kind === 'analyst' ? registries.analysts : registries.templates).get(id);
+        if (replaced) noteReplacement(problems, file, kind, replaced.def, parsed);
         if (kind === 'synthesizer') {
           registries.synthesizers.set(id, { def: synthesizerFromFull(id, parsed, origin), path: file });
         } else if (kind === 'analyst') {
@@ -224,11 +211,6 @@ async function loadPromptsLayout(
       }
     }
   }
-}
-
-function requireBody(parsed: ParsedMarkdown, what: string): string {
-  if (!parsed.body) throw new DefinitionError(`The file has no ${what} after the frontmatter.`, parsed.bodyLine);
-  return parsed.body;
 }
 
 function synthesizerFromFull(id: string, parsed: ParsedMarkdown, origin: string): SynthesizerDef {
@@ -274,92 +256,6 @@ function templateFromFull(id: string, parsed: ParsedMarkdown, origin: string): T
 }
 
 // ---------------------------------------------------------------------------------------------
-// Definitions in Claude Code's layouts
-
-async function loadClaudeLayout(
-  workspaceFolder: string,
-  registries: Pick<Registries, 'synthesizers' | 'analysts'>,
-  problems: ProblemList,
-): Promise<void> {
-  const claude = path.join(workspaceFolder, '.claude');
-  if (!(await isDirectory(claude))) return;
-
-  // .claude/skills/<id>/SKILL.md
-  const skillsDir = path.join(claude, 'skills');
-  for (const entry of await directories(skillsDir)) {
-    const file = path.join(skillsDir, entry, 'SKILL.md');
-    if (!(await isFile(file))) continue;
-    try {
-      const id = idFromName(entry);
-      const parsed = parseMarkdownWithFrontmatter(await fs.readFile(file, 'utf8'));
-      const base = registries.synthesizers.get(id)?.def;
-      const declaresSynthesizer = SKILL_SYNTHESIZER_KEYS.some((k) => parsed.data[k] !== undefined);
-      if (!base && !declaresSynthesizer) continue;
-      registries.synthesizers.set(id, { def: synthesizerFromSkill(id, parsed, file, base), path: file });
-    } catch (err) {
-      problems.add(file, err);
-    }
-  }
-
-  // .claude/agents/<id>/AGENT.md and .claude/agents/<id>.md (the folder form wins on a clash)
-  const agentsDir = path.join(claude, 'agents');
-  const agentFiles: Array<[string, string]> = [];
-  for (const file of await markdownFiles(agentsDir)) agentFiles.push([path.basename(file, '.md'), file]);
-  for (const entry of await directories(agentsDir)) {
-    const file = path.join(agentsDir, entry, 'AGENT.md');
-    if (await isFile(file)) agentFiles.push([entry, file]);
-  }
-  const seenHere = new Map<string, string>();
-  for (const [name, file] of agentFiles) {
-    try {
-      const id = idFromName(name);
-      const earlier = seenHere.get(id);
-      if (earlier) {
-        problems.add(earlier, new DefinitionError(`Analyst "${id}" is also defined in ${file}, which is used instead.`));
-      }
-      seenHere.set(id, file);
-      const parsed = parseMarkdownWithFrontmatter(await fs.readFile(file, 'utf8'));
-      const base = registries.analysts.get(id)?.def;
-      registries.analysts.set(id, { def: analystFromAgent(id, parsed, file, base), path: file });
-    } catch (err) {
-      problems.add(file, err);
-    }
-  }
-}
-
-const SKILL_SYNTHESIZER_KEYS = ['when_to_use', 'when_not_to_use', 'keywords', 'default_analysts', 'templates'];
-
-function synthesizerFromSkill(id: string, parsed: ParsedMarkdown, origin: string, base?: SynthesizerDef): SynthesizerDef {
-  const fm = validateFrontmatter(SkillFrontmatter, parsed);
-  const words = humanize(id);
-  return {
-    id,
-    name: fm.name,
-    description: fm.description,
-    whenToUse: fm.when_to_use ?? base?.whenToUse ?? fm.description,
-    whenNotToUse: fm.when_not_to_use ?? base?.whenNotToUse ?? '',
-    keywords: fm.keywords ?? base?.keywords ?? { en: [words], it: [words] },
-    defaultAnalysts: fm.default_analysts ?? base?.defaultAnalysts ?? DEFAULT_SKILL_ANALYSTS,
-    templates: fm.templates ?? base?.templates ?? DEFAULT_SKILL_TEMPLATES,
-    method: requireBody(parsed, 'method'),
-    origin,
-  };
-}
-
-function analystFromAgent(id: string, parsed: ParsedMarkdown, origin: string, base?: AnalystDef): AnalystDef {
-  const fm = validateFrontmatter(AgentFrontmatter, parsed);
-  return {
-    id,
-    name: fm.name,
-    description: fm.description,
-    focus: fm.focus ?? base?.focus ?? fm.description,
-    requiredFields: fm.required_fields ?? base?.requiredFields ?? [],
-    method: requireBody(parsed, 'instructions'),
-    origin,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Cross-checks
 
 /**
@@ -391,66 +287,4 @@ function crossCheck(
     out.push({ ...def, defaultAnalysts, templates: usableTemplates });
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// File system helpers
-
-function idFromName(name: string): string {
-  const id = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
-    throw new DefinitionError(`"${name}" cannot be used as an id: use lowercase letters, digits and hyphens.`);
-  }
-  return id;
-}
-
-function humanize(id: string): string {
-  return id.replace(/-+/g, ' ').trim();
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await fs.stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-async function isFile(p: string): Promise<boolean> {
-  try {
-    return (await fs.stat(p)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Entries of `dir` (symbolic links followed), sorted by name; none when `dir` does not exist. */
-async function entries(dir: string): Promise<Array<{ name: string; file: boolean; directory: boolean }>> {
-  let list;
-  try {
-    list = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: Array<{ name: string; file: boolean; directory: boolean }> = [];
-  for (const e of list) {
-    if (e.name.startsWith('.')) continue;
-    if (e.isSymbolicLink()) {
-      const full = path.join(dir, e.name);
-      out.push({ name: e.name, file: await isFile(full), directory: await isDirectory(full) });
-    } else {
-      out.push({ name: e.name, file: e.isFile(), directory: e.isDirectory() });
-    }
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** `*.md` files directly in `dir`, sorted. */
-async function markdownFiles(dir: string): Promise<string[]> {
-  return (await entries(dir)).filter((e) => e.file && e.name.toLowerCase().endsWith('.md')).map((e) => path.join(dir, e.name));
-}
-
-/** Subfolder names of `dir`, sorted (folders starting with `_` are ignored). */
-async function directories(dir: string): Promise<string[]> {
-  return (await entries(dir)).filter((e) => e.directory && !e.name.startsWith('_')).map((e) => e.name);
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OrchestratorDeps, RunOutcome } from '../core/api';
 import { ConfigurationError, errorMessage, isAbortError } from '../core/errors';
+import type { PromptLibrary } from '../core/library';
 import type { RunSummary, WorkflowEvent } from '../core/ports';
 import { budgetOf } from '../core/budget';
 import { runCost } from '../core/cost';
@@ -139,7 +140,7 @@ export class AnalysisController implements vscode.Disposable {
         workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         extraFolders: settings.promptFolders,
       });
-      this.showLibraryProblems(library.problems);
+      this.showLibraryProblems(library);
     } catch (err) {
       this.options.log.warn(`Prompt library check failed: ${errorMessage(err)}`);
     }
@@ -533,7 +534,7 @@ export class AnalysisController implements vscode.Disposable {
         }),
         import('../lazy/documents'),
       ]);
-      this.showLibraryProblems(library.problems);
+      this.showLibraryProblems(library);
       for (const a of library.analysts) active.analystNames.set(a.id, a.name);
       const workspace = new WorkspaceDocuments({
         root,
@@ -666,12 +667,18 @@ export class AnalysisController implements vscode.Disposable {
     }
   }
 
-  private showLibraryProblems(problems: Array<{ path: string; message: string; line?: number }>): void {
+  /** Skipped files as warnings; notes (replaced definitions, files not offered) as information. */
+  private showLibraryProblems(library: Pick<PromptLibrary, 'problems' | 'notes'>): void {
+    const problems = library.problems;
     this.diagnostics.clear();
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const p of problems) {
+    const entries = [
+      ...problems.map((p) => ({ ...p, severity: vscode.DiagnosticSeverity.Warning })),
+      ...(library.notes ?? []).map((p) => ({ ...p, severity: vscode.DiagnosticSeverity.Information })),
+    ];
+    for (const p of entries) {
       const line = Math.max(0, (p.line ?? 1) - 1);
-      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), p.message, p.severity);
       d.source = vscode.l10n.t('Strategic Analysis prompt library');
       const list = byFile.get(p.path) ?? [];
       list.push(d);

@@ -1,6 +1,7 @@
 /**
  * Prompt library problems reach the Problems panel: a broken definition file in a folder named
- * in `strategicAnalysis.prompts.folders` gets a diagnostic with its line and reason.
+ * in `strategicAnalysis.prompts.folders` gets a diagnostic with its line and reason, and a file
+ * that replaces a bundled definition gets an information diagnostic saying so.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,10 @@ describe('Prompt library diagnostics', function () {
     dir = mkdtempSync(path.join(os.tmpdir(), 'sa-prompts-'));
     mkdirSync(path.join(dir, 'analysts'));
     writeFileSync(path.join(dir, 'analysts', 'broken.md'), '# No frontmatter here\n\nJust text.\n');
+    writeFileSync(
+      path.join(dir, 'analysts', 'market.md'),
+      '---\nname: Market (team)\ndescription: The team market view.\nfocus: Our segments.\nrequired_fields: []\n---\nSize the market from the CRM.\n',
+    );
     previous = vscode.workspace.getConfiguration('strategicAnalysis').inspect('prompts.folders')?.globalValue;
   });
 
@@ -48,5 +53,19 @@ describe('Prompt library diagnostics', function () {
     assert.equal(found[0].range.start.line, 0);
     assert.match(found[0].message, /frontmatter/i);
     assert.equal(found[0].severity, vscode.DiagnosticSeverity.Warning);
+  });
+
+  it('reports a definition that replaces a bundled one as information', async () => {
+    const uri = vscode.Uri.file(path.join(dir, 'analysts', 'market.md'));
+    const until = Date.now() + 20_000;
+    let found: readonly vscode.Diagnostic[] = [];
+    while (Date.now() < until && found.length === 0) {
+      await new Promise((r) => setTimeout(r, 100));
+      found = vscode.languages.getDiagnostics(uri);
+    }
+    assert.equal(found.length, 1, 'no diagnostic for the replacing file');
+    assert.match(found[0].message, /^Replaces the bundled analyst "Market Analyst" \(id "market"\)/);
+    assert.equal(found[0].severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(found[0].range.start.line, 1, 'on the line of its name');
   });
 });

@@ -344,8 +344,9 @@ test('malformed files become problems with reasons and lines, and the valid ones
 
   const broken = problem(path.join('agents', 'broken.md'));
   assert.equal(broken.length, 1);
-  assert.match(broken[0].message, /Invalid YAML/);
-  assert.equal(broken[0].line, 3);
+  assert.match(broken[0].message, /^Invalid YAML in the frontmatter at line 4, column \d+: .*not closed.*"\]"/);
+  assert.ok(!broken[0].message.includes('\n'), 'one line');
+  assert.equal(broken[0].line, 4);
 
   const nameless = problem('nameless.md');
   assert.equal(nameless.length, 1);
