@@ -105,8 +105,8 @@ function paddingParagraph(id: string, n: number): string {
 
 /**
  * The fake API's answers: the demo answer for each task, with the analyst bodies lengthened to
- * about ANALYST_OUTPUT_TOKENS tokens (the demo bodies are a single sentence; real analyses are
- * several hundred words). The frontmatter is untouched, so every gate still passes.
+ * at least ANALYST_OUTPUT_TOKENS tokens (the worked example's analysts are about that long; an
+ * analyst the example does not have answers in a few sentences). The frontmatter is untouched, so every gate still passes.
  */
 export const benchResponder: AnthropicResponder = async (input) => {
   const base = await demoResponder(input);
@@ -114,6 +114,8 @@ export const benchResponder: AnthropicResponder = async (input) => {
   if (input.task?.step !== 'analysts') return base;
   const id = input.task.label.replace(/^analyst:/, '');
   const target = ANALYST_OUTPUT_TOKENS * 4;
+  // The worked example's analysts are already about that long: they are never cut.
+  if (text.length >= target) return base;
   const paragraphs: string[] = [];
   let size = text.length;
   for (let n = 0; size < target; n++) {

@@ -69,7 +69,7 @@ export function numberCitations(body: string, registry: Source[], language: stri
     if (s.level === 'L0' && s.documentRef && s.passages?.length) {
       return `${i + 1}. [${linkText(s.documentRef)}](${fileLink(documentFolder, s.documentRef)}) — ${levelLabel(s)}`;
     }
-    const where = s.documentRef ? ` — ${s.documentRef}` : '';
+    const where = s.documentRef && s.documentRef !== s.title ? ` — ${s.documentRef}` : '';
     return `${i + 1}. ${s.title}${when}${where} — ${levelLabel(s)}`;
   });
   const cited: Source[] = [];

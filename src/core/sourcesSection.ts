@@ -1,8 +1,9 @@
 /**
  * Reading one entry of a final document's Sources list back into data.
  *
- * Owns: the tolerant reading of an entry as fulltext.ts writes it
- * (`3. Title (2026-05-01) <https://…> — web search`, `1. Title — docs/file.md — context document`)
+ * Owns: the tolerant reading of an entry as core/provenance.ts writes it
+ * (`3. Title (2026-05-01) <https://…> — web search`, `1. Title — docs/file.md — context document`,
+ * `2. [memo.md, lines 3–5](../../memo.md#L3) — context document` for a cited passage)
  * and as a person may have edited it (a markdown link instead of `<url>`, a bare URL, a missing
  * level, extra ` — ` parts), plus quoted passages with their locations on the lines under the
  * entry (`> "…" (lines 3–5)`, `- “…” — p. 4`) or after the level on the same line. Every reader
@@ -24,8 +25,10 @@ export interface SourceEntry {
   number: number;
   title: string;
   url?: string;
-  /** A workspace file or other reference that is not a URL. */
+  /** A workspace file or other reference that is not a URL (a linked file's path, relative to the document). */
   reference?: string;
+  /** The link to the file as written (relative to the document, e.g. `../../memo.md#L3`). */
+  link?: string;
   date?: string;
   level?: 'L0' | 'L1' | 'L2';
   /** The level's description as written (`web search`, `documento di contesto`…). */
@@ -35,6 +38,8 @@ export interface SourceEntry {
 
 const URL_IN_ANGLES = /<((?:https?|ftp):\/\/[^\s<>]+)>/i;
 const MARKDOWN_LINK = /\[([^\]]*)\]\(((?:https?|ftp):\/\/[^\s)]+)\)/i;
+/** A link to a file of the workspace, as provenance.ts writes it: `[memo.md, lines 3–5](../memo.md#L3)`. */
+const FILE_LINK = /\[((?:\\.|[^\]\\])*)\]\(([^\s)]+)\)/;
 const BARE_URL = /(?:^|\s)((?:https?|ftp):\/\/[^\s<>)\]]+)/i;
 const DATE = /\s*\((\d{4}-\d{2}(?:-\d{2})?)\)/;
 const SEPARATOR = /\s+[—–]\s+|\s+--\s+/;
@@ -89,6 +94,8 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
 
   let url: string | undefined;
   let linkText: string | undefined;
+  let fileTarget: string | undefined;
+  let fileLink: string | undefined;
   const angle = URL_IN_ANGLES.exec(first);
   const link = angle ? null : MARKDOWN_LINK.exec(first);
   if (angle) {
@@ -98,6 +105,19 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
     url = link[2];
     linkText = link[1].trim();
     first = first.replace(link[0], linkText ? linkText : ' ');
+  } else if (FILE_LINK.test(first)) {
+    // A passage of a file: the link's text names it and its location; the target is the file.
+    const file = FILE_LINK.exec(first)!;
+    linkText = file[1].replace(/\\(.)/g, '$1').trim();
+    fileLink = file[2];
+    let target = file[2].replace(/#.*$/, '');
+    try {
+      target = decodeURIComponent(target);
+    } catch {
+      // Keep the target as written.
+    }
+    fileTarget = target;
+    first = first.replace(file[0], linkText || ' ');
   } else {
     const bare = BARE_URL.exec(first);
     if (bare) {
@@ -143,7 +163,7 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
     rest.push(part);
   }
   // A title may itself contain " — ": only a last part that looks like a file is a reference.
-  const reference = rest.length > 1 && FILE_LIKE.test(rest[rest.length - 1]) ? rest.pop() : undefined;
+  const reference = rest.length > 1 && FILE_LIKE.test(rest[rest.length - 1]) ? rest.pop() : fileTarget;
   const title = (rest.length ? rest.join(' — ') : (linkText ?? '')).replace(/\s+/g, ' ').trim();
   if (!title) return undefined;
 
@@ -155,6 +175,7 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
   const entry: SourceEntry = { number, title, passages };
   if (url) entry.url = url;
   if (reference) entry.reference = reference;
+  if (fileLink) entry.link = fileLink;
   if (date) entry.date = date;
   if (level) entry.level = level;
   if (levelText) entry.levelText = levelText;

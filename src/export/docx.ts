@@ -75,12 +75,14 @@ function runs(ctx: WriteContext, inlines: Inline[], inLink = false): ParagraphCh
 function sourceRuns(ctx: WriteContext, s: SourceEntry, withNumber: boolean): ParagraphChild[] {
   const parts: ParagraphChild[] = [];
   if (withNumber) parts.push(new TextRun({ text: `[${s.number}] ` }));
-  parts.push(new TextRun({ text: s.title, bold: true }));
+  // A cited passage links to its file, relative to the document (the .docx sits next to it).
+  if (s.link) parts.push(new ExternalHyperlink({ link: s.link, children: [new TextRun({ text: s.title, bold: true, style: 'Hyperlink' })] }));
+  else parts.push(new TextRun({ text: s.title, bold: true }));
   if (s.date) parts.push(new TextRun({ text: ` (${s.date})` }));
   if (s.url) {
     parts.push(new TextRun({ text: '. ' }));
     parts.push(new ExternalHyperlink({ link: s.url, children: [new TextRun({ text: s.url, style: 'Hyperlink' })] }));
-  } else if (s.reference) {
+  } else if (s.reference && s.reference !== s.title && !s.link) {
     parts.push(new TextRun({ text: `. ${s.reference}` }));
   } else if (!s.levelText) {
     parts.push(new TextRun({ text: ` (${ctx.doc.labels.noLocation})`, italics: true }));

@@ -36,7 +36,7 @@ export interface DeckContent {
 const MAX_POINTS = 4;
 const MAX_LIST = 6;
 const MAX_FINDINGS = 8;
-const MAX_TEXT = 240;
+const MAX_TEXT = 300;
 
 interface Section {
   heading: string;
@@ -60,9 +60,12 @@ function sections(blocks: Block[]): Section[] {
   return out;
 }
 
+/** At most MAX_TEXT characters, cut at a word boundary. */
 function shorten(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > MAX_TEXT ? `${t.slice(0, MAX_TEXT - 1).trimEnd()}…` : t;
+  if (t.length <= MAX_TEXT) return t;
+  const cut = t.slice(0, MAX_TEXT - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), MAX_TEXT / 2)).replace(/[\s,;:]+$/, '')}…`;
 }
 
 /** A point from text that may hold `[n]` citations: the numbers move out of the text. */
@@ -74,7 +77,7 @@ function point(text: string, known: Set<number>): Point {
     if (!cites.includes(num)) cites.push(num);
     return '';
   });
-  return { text: shorten(clean.replace(/\s+([.,;:])/g, '$1')).replace(/(?<!\.)\.$/, ''), cites };
+  return { text: shorten(clean.replace(/\s+([.,;:])/g, '$1')).replace(/(?<!\.)\.$/, ''), cites: cites.sort((a, b) => a - b) };
 }
 
 /** Sentences of a text, keeping each citation with the sentence it ends. */
@@ -90,12 +93,24 @@ function sentences(text: string): string[] {
 function pointsOf(blocks: Block[], known: Set<number>, max: number): Point[] {
   const out: Point[] = [];
   for (const b of blocks) {
-    if (b.kind === 'list') for (const item of b.items) out.push(point(item.map(textOf).join(' '), known));
+    if (b.kind === 'list') for (const item of b.items) out.push(point(itemText(item), known));
     else if (b.kind === 'paragraph' || b.kind === 'quote') for (const s of sentences(textOf(b))) out.push(point(s, known));
     else if (b.kind === 'heading') out.push(point(plainText(b.inlines), known));
     if (out.length >= max) break;
   }
   return out.filter((p) => p.text).slice(0, max);
+}
+
+/** A list item as one point: a bold lead with the sentence after it, or the item's first two sentences. */
+function itemText(item: Block[]): string {
+  const [first] = item;
+  const lead = first?.kind === 'paragraph' ? boldLead(first.inlines) : undefined;
+  if (lead) {
+    const head = plainText(lead.lead).trim();
+    const [next] = sentences(plainText(lead.rest));
+    return next ? `${head.replace(/[.:]$/, '')}: ${next}` : head;
+  }
+  return sentences(item.map(textOf).join(' ')).slice(0, 2).join(' ');
 }
 
 function textOf(b: Block): string {

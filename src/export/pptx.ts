@@ -14,7 +14,7 @@ import { deckContent, type Point } from './keyFindings';
 import type { AnalysisDocument } from './model';
 
 const MASTER = 'ANALYSIS';
-const SOURCES_PER_SLIDE = 8;
+const SOURCES_PER_SLIDE = 12;
 /** 16:9, in inches. */
 const W = 10;
 
@@ -27,12 +27,15 @@ function bullets(points: Point[]): PptxGenJS.TextProps[] {
 }
 
 function sourceLine(s: SourceEntry): PptxGenJS.TextProps[] {
-  const parts: PptxGenJS.TextProps[] = [{ text: `${s.number}. `, options: {} }, { text: s.title, options: { bold: true } }];
+  const parts: PptxGenJS.TextProps[] = [
+    { text: `${s.number}. `, options: {} },
+    { text: s.title, options: s.link ? { bold: true, hyperlink: { url: s.link } } : { bold: true } },
+  ];
   if (s.date) parts.push({ text: ` (${s.date})` });
   if (s.url) {
     parts.push({ text: ' — ' });
     parts.push({ text: s.url, options: { hyperlink: { url: s.url } } });
-  } else if (s.reference) parts.push({ text: ` — ${s.reference}` });
+  } else if (s.reference && s.reference !== s.title && !s.link) parts.push({ text: ` — ${s.reference}` });
   if (s.levelText) parts.push({ text: ` — ${s.levelText}` });
   const last = parts[parts.length - 1];
   last.options = { ...last.options, breakLine: true };
@@ -62,7 +65,8 @@ export async function writePptx(doc: AnalysisDocument): Promise<{ bytes: Uint8Ar
   const slide = (title: string) => {
     const s = pptx.addSlide({ masterName: MASTER });
     s.addText(title, { placeholder: 'title' });
-    if (meta.demo) s.addText(labels.demoLabel, { x: 0.5, y: 5.2, w: W - 2, h: 0.3, fontSize: 10, color: 'C00000' });
+    // The title slide says it in its body; every other slide carries it at the foot.
+    if (meta.demo && count > 0) s.addText(labels.demoLabel, { x: 0.5, y: 5.2, w: W - 2, h: 0.3, fontSize: 10, color: 'C00000' });
     count++;
     return s;
   };
@@ -92,7 +96,7 @@ export async function writePptx(doc: AnalysisDocument): Promise<{ bytes: Uint8Ar
     const title = pages > 1 ? `${labels.sources} (${p + 1}/${pages})` : labels.sources;
     const s = slide(title);
     const lines = deck.sources.slice(p * SOURCES_PER_SLIDE, (p + 1) * SOURCES_PER_SLIDE).flatMap(sourceLine);
-    s.addText(lines, { x: 0.5, y: 1.45, w: W - 1, h: 3.7, fontSize: 12, valign: 'top', fit: 'shrink', paraSpaceAfter: 6 });
+    s.addText(lines, { x: 0.5, y: 1.45, w: W - 1, h: 3.7, fontSize: 11, valign: 'top', fit: 'shrink', paraSpaceAfter: 6 });
   }
 
   const out = (await pptx.write({ outputType: 'nodebuffer' })) as Buffer;

@@ -1,13 +1,18 @@
 /**
- * Offline demo mode: a LanguageModel and a WebSearch that answer with canned, clearly
- * illustrative content, so that a newcomer without an API key can walk through every step.
- * The answers follow the formats the workflow expects, derived from the request itself
- * (the task tag, the catalogs and the registry the core puts in the prompt).
+ * Offline demo mode: a LanguageModel and a WebSearch that answer with the worked example — one
+ * complete analysis of the sample workspace's problem (Verdello and the German market), in
+ * English or Italian — read from media/demo/ (workedExample.ts). The answers follow the
+ * formats the workflow expects and the request itself: the catalogs, the approved outline, the
+ * citation map and the source registry the core puts in the prompt. Web results are clearly
+ * labelled fictional. The controller offers the worked example before a demo run on any other
+ * problem.
  *
  * `demoAnswer` is also what the fake Anthropic server of the tests answers with.
  */
 import type { LanguageModel, ModelCallOptions, ModelRequest, ModelResponse, SearchResult, WebSearch } from '../core/ports';
 import { CancelledError } from '../core/errors';
+import { detectLanguage } from '../core/language';
+import { citeId, passageEntries, registryEntries, resolveCitations, workedExample, type CitationContext, type WorkedExample } from './workedExample';
 
 export interface DemoRequest {
   step: string;
@@ -24,23 +29,18 @@ export function taskOf(text: string): { step: string; label: string } | null {
   return m ? { step: m[1], label: m[2] } : null;
 }
 
-function ids(text: string, pattern: RegExp): string[] {
-  return [...new Set([...text.matchAll(pattern)].map((m) => m[1]))];
-}
-
 /** The output language the shared context asks for ("... for the reader in Italian"). */
 function italian(req: DemoRequest): boolean {
   const m = /for the reader in ([A-Z][a-z]+)/.exec(req.system) ?? /^#* ?language_name\n([A-Z][a-z]+)$/m.exec(req.system);
   return m?.[1] === 'Italian';
 }
 
-function json(value: unknown): string {
-  return '```json\n' + JSON.stringify(value, null, 2) + '\n```';
+function example(req: DemoRequest): WorkedExample {
+  return workedExample(italian(req) ? 'it' : 'en');
 }
 
-function sectionTitles(system: string): string[] {
-  const titles = [...system.matchAll(/^\d+\. ([^(:\n]+?)(?: \(about \d+ words\))?:/gm)].map((m) => m[1].trim());
-  return titles.length ? titles.slice(0, 8) : ['Context', 'Analysis', 'Options', 'Recommendation'];
+function json(value: unknown): string {
+  return '```json\n' + JSON.stringify(value, null, 2) + '\n```';
 }
 
 /** The text inside `<tag>…</tag>` in the prompt, or the whole prompt when there is no such tag. */
@@ -49,22 +49,26 @@ function tagged(system: string, tag: string): string {
   return m ? m[1] : system;
 }
 
-function outlinePoints(system: string): string[] {
-  return [...tagged(system, 'outline').matchAll(/^## (.+)$/gm)]
-    .map((m) => m[1].trim())
-    .filter((t) => !/^(Sources|Fonti)$/.test(t));
+function outlineSections(system: string): Array<{ heading: string; points: string[] }> {
+  const out: Array<{ heading: string; points: string[] }> = [];
+  for (const line of tagged(system, 'outline').split('\n')) {
+    const h = /^## (.+)$/.exec(line);
+    if (h) {
+      if (!/^(Sources|Fonti)$/.test(h[1].trim())) out.push({ heading: h[1].trim(), points: [] });
+      continue;
+    }
+    const p = /^\s*[-*] (.+)$/.exec(line);
+    if (p && out.length) out[out.length - 1].points.push(p[1].trim());
+  }
+  return out;
+}
+
+function normalise(text: string): string {
+  return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
 function words(text: string): Set<string> {
-  return new Set(
-    text
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .split(/[^a-z]+/)
-      .filter((w) => w.length >= 4)
-      .map((w) => w.slice(0, 6)),
-  );
+  return new Set(normalise(text).split(' ').filter((w) => w.length >= 4).map((w) => w.slice(0, 6)));
 }
 
 /** Synthesizer ids of the catalog, the ones whose description shares most words with the problem first. */
@@ -82,113 +86,137 @@ function rankSynthesizers(system: string): string[] {
   return scored.sort((a, b) => b.score - a.score || a.order - b.order).map((x) => x.id);
 }
 
-function analystAnswer(req: DemoRequest, id: string): string {
+function parseAnswer(req: DemoRequest): string {
+  // The run's language is not decided yet: the problem's own language picks the example.
+  const ex = workedExample(detectLanguage(tagged(req.system, 'problem')).code === 'it' ? 'it' : 'en');
+  const catalog = rankSynthesizers(req.system);
+  const known = ex.synthesizers.filter((s) => catalog.includes(s.id));
+  const rest = catalog.filter((id) => !known.some((k) => k.id === id)).slice(0, Math.max(0, 3 - known.length));
+  const rescore = req.label === 'rescore';
+  const synthesizers = [
+    // After the clarification the first framework pulls ahead (the example's scores are close on purpose).
+    ...known.map((s, i) => ({ ...s, score: rescore ? (i === 0 ? Math.min(0.95, s.score + 0.12) : Math.max(0.1, s.score - 0.12)) : s.score })),
+    ...rest.map((id, i) => ({ id, score: Math.max(0.2, 0.45 - i * 0.1), reason: 'demo' })),
+  ];
+  return json({ title: ex.title, synthesizers, template: ex.template, factual: true });
+}
+
+/** The worked example's answer of an analyst, or a short one for an analyst the example does not have. */
+function analystAnswer(req: DemoRequest, ex: WorkedExample, id: string): string {
   const it = italian(req);
   const required = /must also include: ([a-z0-9_, ]+)\./.exec(req.user)?.[1].split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-  const extra = required.map((f) => `${f}:\n  - "${it ? 'Valore illustrativo (demo)' : 'Illustrative value (demo)'}"`).join('\n');
-  return [
-    '---',
-    `analyst: ${id}`,
-    'key_findings:',
-    `  - "${it ? `Risultato illustrativo dell'analista ${id} (modalità demo)` : `Illustrative finding of the ${id} analyst (demo mode)`}"`,
-    `  - "${it ? 'Un secondo punto, da verificare con fonti reali' : 'A second point, to be checked against real sources'}"`,
-    'confidence: low',
-    'sources:',
-    `  - title: "${it ? 'Fonte illustrativa' : 'Illustrative source'} (demo) — ${id}"`,
-    `    url: "https://example.com/demo/${id}"`,
-    'assumptions:',
-    `  - "${it ? 'Nessun dato reale è stato usato' : 'No real data was used'}"`,
-    'open_questions:',
-    `  - "${it ? 'Quali dati reali confermerebbero questi risultati?' : 'Which real data would confirm these findings?'}"`,
-    ...(extra ? [extra] : []),
-    '---',
-    '',
-    it
-      ? `In modalità demo questa analisi (${id}) mostra la struttura di un output reale: risultati chiave, livello di fiducia, fonti, ipotesi e domande aperte. Con una chiave API, qui comparirebbe l'analisi del problema.`
-      : `In demo mode this ${id} analysis shows the shape of a real output: key findings, a confidence level, sources, assumptions and open questions. With an API key, the analysis of your problem would appear here.`,
-    '',
-  ].join('\n');
+  let text = ex.analysts.get(id);
+  if (!text) {
+    text = [
+      '---',
+      `analyst: ${id}`,
+      'key_findings:',
+      `  - "${it ? `L'esempio svolto non ha un'analisi ${id}: in modalità demo questo analista non aggiunge risultati propri.` : `The worked example has no ${id} analysis: in demo mode this analyst adds no findings of its own.`}"`,
+      'confidence: low',
+      // The sample workspace's own documents, so that the run keeps sources to cite.
+      'sources:',
+      `  - title: "${it ? 'Memo per il consiglio di Verdello — ottobre 2026' : 'Verdello board memo — October 2026'}"`,
+      '    document: board-memo-2026.md',
+      'assumptions: []',
+      'open_questions:',
+      `  - "${it ? 'Con una chiave API, cosa direbbe questo analista sul problema?' : 'With an API key, what would this analyst say about the problem?'}"`,
+      '---',
+      '',
+      it
+        ? `La modalità demo mostra un solo esempio svolto, con gli analisti di mercato, concorrenza, clienti, normativa e finanza. L'analista ${id} non ne fa parte.`
+        : `Demo mode shows one worked example, with the market, competition, customer, regulatory and financial analysts. The ${id} analyst is not part of it.`,
+      '',
+    ].join('\n');
+  }
+  const missing = required.filter((f) => !new RegExp(`^${f}:`, 'm').test(text!));
+  if (missing.length) {
+    const extra = missing.map((f) => `${f}:\n  - "${it ? "Non coperto dall'esempio svolto (demo)" : 'Not covered by the worked example (demo)'}"`).join('\n');
+    text = text.replace(/\n---\n/, `\n${extra}\n---\n`);
+  }
+  return text;
+}
+
+function citationContext(req: DemoRequest): CitationContext {
+  return { registry: registryEntries(tagged(req.system, 'source_registry')), passages: passageEntries(req.system) };
+}
+
+function citationsAnswer(req: DemoRequest, ex: WorkedExample): string {
+  const cc = citationContext(req);
+  const registry = cc.registry;
+  const points = outlineSections(req.system).map((s) => s.heading);
+  const planned = points.map((point) => {
+    const plan = ex.citations.find((c) => normalise(point).includes(normalise(c.point)));
+    return [...new Set((plan?.sources ?? []).map((k) => citeId(cc, k)).filter((x): x is string => !!x))];
+  });
+  // Every registered source is cited by some point: the ones the example does not plan for
+  // (documents of another workspace, more briefing entries) are spread over the points.
+  const used = new Set(planned.flat().map((id) => id.split('.')[0]));
+  const others = registry.filter((r) => !used.has(r.id)).map((r) => citeId(cc, r.text) ?? r.id);
+  others.forEach((id, k) => points.length && planned[k % points.length].push(id));
+  const citations = points.flatMap((point, i) => (planned[i].length ? [{ point, sourceIds: planned[i] }] : []));
+  const gaps = ex.gaps.filter((g) => points.some((p) => normalise(p).includes(normalise(g.point)))).map((g) => ({
+    point: points.find((p) => normalise(p).includes(normalise(g.point)))!,
+    query: g.query,
+  }));
+  return json({ citations, gaps, factual: true });
+}
+
+function fulltextAnswer(req: DemoRequest, ex: WorkedExample): string {
+  const it = italian(req);
+  const cc = citationContext(req);
+  const registry = cc.registry;
+  const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
+  const outline = outlineSections(req.system);
+  const sections = outline.length ? outline : ex.sections.map((s) => ({ heading: s.heading, points: [] }));
+  let resolvedAny = 0;
+  const body = sections.map(({ heading, points }) => {
+    const written = ex.sections.find((s) => normalise(s.heading) === normalise(heading));
+    const cites = map.find((m) => m.point === heading)?.cites ?? '';
+    if (written) {
+      const { text, resolved } = resolveCitations(written.text, cc);
+      resolvedAny += resolved;
+      // Sources the citation map gives this section and the example's text does not cite yet
+      // close its first paragraph.
+      const missing = (cites.match(/\[S\d+(?:\.\d+)?\]/g) ?? []).filter((c) => !text.includes(c.slice(0, -1).split('.')[0]));
+      const withMap = missing.length ? text.replace(/^(.+?)(\n\n|$)/s, (_m, first: string, end: string) => `${first} ${missing.join('')}${end}`) : text;
+      return `## ${heading}\n\n${withMap}`;
+    }
+    // A section the person added to the outline: the demo can only restate its points.
+    const note = it
+      ? `_Questa sezione non fa parte dell'esempio svolto: in modalità demo ne sono riportati solo i punti dello schema._`
+      : `_This section is not part of the worked example: in demo mode only its outline points are shown._`;
+    const list = points.length ? points.map((p) => `- ${p}`).join('\n') : '';
+    return `## ${heading}\n\n${note}${cites ? ` ${cites}` : ''}${list ? `\n\n${list}` : ''}`;
+  });
+  let text = body.join('\n\n');
+  if (!resolvedAny && !/\[S\d+/.test(text) && registry.length) text = text.replace(/\n\n/, ` [${citeId(cc, registry[0].text) ?? registry[0].id}]\n\n`);
+  return text + '\n';
 }
 
 /** The canned answer for one request. */
 export function demoAnswer(req: DemoRequest): string {
-  const it = italian(req);
-  const label = req.label;
+  const ex = example(req);
   switch (req.step) {
     case 'parse':
-    case 'clarify': {
-      const synths = rankSynthesizers(req.system);
-      if (label === 'clarify') {
-        return json({
-          questions: [
-            { id: 'q1', question: it ? 'La decisione riguarda soprattutto se entrare in un mercato o come competere?' : 'Is the decision mainly about whether to enter a market, or about how to compete?' },
-            { id: 'q2', question: it ? 'Entro quando serve la decisione e con quale budget?' : 'By when is the decision needed, and with what budget?' },
-          ],
-        });
-      }
-      const [a, b, ...rest] = synths;
-      const rescore = label === 'rescore';
-      return json({
-        synthesizers: [
-          ...(a ? [{ id: a, score: rescore ? 0.84 : 0.74, reason: it ? 'Corrisponde meglio al problema (demo)' : 'Fits the problem best (demo)' }] : []),
-          ...(b ? [{ id: b, score: rescore ? 0.52 : 0.68, reason: it ? 'Alternativa plausibile (demo)' : 'A plausible alternative (demo)' }] : []),
-          ...rest.slice(0, 2).map((id) => ({ id, score: 0.3, reason: 'demo' })),
-        ],
-        factual: true,
-      });
-    }
+    case 'clarify':
+      if (req.label === 'clarify') return json({ questions: ex.clarify });
+      return parseAnswer(req);
     case 'sources':
-      return json({ need: 'medium', rationale: it ? 'Demo: fonti recenti sarebbero utili ma non indispensabili.' : 'Demo: recent sources would help but are not essential.' });
+      return json(ex.sourceNeed);
     case 'propose':
-      return json({ analysts: [], rationale: it ? "Demo: si propongono gli analisti predefiniti del sintetizzatore." : "Demo: the synthesizer's default analysts are proposed." });
+      return json({ analysts: [], rationale: ex.proposal.rationale });
     case 'analysts':
-      return analystAnswer(req, label.replace(/^analyst:/, ''));
-    case 'integrate': {
-      const analysts = ids(req.system, /<analyst id="([a-z0-9-]+)">/g);
-      const lines = analysts.map((id) =>
-        it
-          ? `- L'analista ${id} segnala un risultato illustrativo [Source: analyst-${id}].`
-          : `- The ${id} analyst reports an illustrative finding [Source: analyst-${id}].`,
-      );
-      return `${it ? '## Sintesi integrata (demo)' : '## Integrated synthesis (demo)'}\n\n${lines.join('\n')}\n\n${
-        it ? 'I risultati convergono su una raccomandazione prudente, da verificare con dati reali.' : 'The findings converge on a cautious recommendation, to be checked against real data.'
-      }\n`;
-    }
-    case 'outline': {
-      const sections = sectionTitles(req.system);
-      return sections.map((t) => `## ${t}\n- ${it ? 'Punto principale (demo)' : 'Main point (demo)'}\n- ${it ? 'Evidenze a supporto' : 'Supporting evidence'}`).join('\n\n') + '\n';
-    }
-    case 'citations': {
-      const registry = ids(req.system, /^- \[(S\d+)\]/gm);
-      // A context document is cited by a passage of it (its first one), other sources whole.
-      const passages = ids(req.system, /<passage id="(S\d+\.\d+)" location=/g);
-      const firstPassage = new Map<string, string>();
-      for (const p of passages) if (!firstPassage.has(p.split('.')[0])) firstPassage.set(p.split('.')[0], p);
-      const pool = registry.map((id) => firstPassage.get(id) ?? id);
-      const points = outlinePoints(req.system);
-      // Every source is cited by some point: point i takes sources i, i + points, i + 2·points, ...
-      const citations = pool.length
-        ? points.map((point, i) => ({ point, sourceIds: pool.filter((_, j) => j % points.length === i || (pool.length < points.length && j === i % pool.length)) }))
-        : [];
-      const gaps = points.length ? [{ point: points[0], query: it ? 'dimensione del mercato tendenze recenti' : 'market size recent trends' }] : [];
-      return json({ citations, gaps, factual: true });
-    }
-    case 'fulltext': {
-      const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
-      const points = map.length ? map : outlinePoints(req.system).map((p) => ({ point: p, cites: '' }));
-      const body = points
-        .map(({ point, cites }) =>
-          `## ${point}\n\n${
-            it
-              ? `Questo paragrafo illustrativo mostra come il testo finale sviluppa il punto dello schema, con le citazioni intrecciate nel testo ${cites}. In un'analisi reale qui comparirebbero dati, argomenti e implicazioni per la decisione.`
-              : `This illustrative paragraph shows how the final text develops the outline point, with citations woven into the prose ${cites}. In a real analysis, data, arguments and implications for the decision would appear here.`
-          }`.replace(/ \./g, '.'),
-        )
-        .join('\n\n');
-      return body + '\n';
-    }
+      return analystAnswer(req, ex, req.label.replace(/^analyst:/, ''));
+    case 'integrate':
+      return ex.integration;
+    case 'outline':
+      return ex.outline;
+    case 'citations':
+      return citationsAnswer(req, ex);
+    case 'fulltext':
+      return fulltextAnswer(req, ex);
     default:
-      return it ? 'Risposta demo.' : 'Demo answer.';
+      return italian(req) ? 'Risposta demo.' : 'Demo answer.';
   }
 }
 
@@ -241,13 +269,19 @@ export class DemoModel implements LanguageModel {
 export class DemoSearch implements WebSearch {
   readonly demo = true;
   async search(query: string): Promise<{ results: SearchResult[]; costUsd: number }> {
-    const slug = query.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'query';
+    const q = normalise(query);
+    const italianQuery = /\b(della|delle|dei|nel|nei|prezzi|forni|panifici)\b/.test(q);
+    const ex = workedExample(italianQuery ? 'it' : 'en');
+    const planned = ex.searches.find((s) => s.match.every((w) => q.includes(normalise(w))));
+    const results = planned?.results ?? [
+      {
+        title: `[Fictional demo result] ${query}`,
+        url: `https://example.com/fictional/${q.replace(/ /g, '-').slice(0, 40) || 'query'}`,
+        highlight: 'Fictional demo text: demo mode makes no web search; this result only shows where one would appear.',
+      },
+    ];
     return {
-      results: [1, 2].map((n) => ({
-        url: `https://example.com/demo/search/${slug}/${n}`,
-        title: `Illustrative web result ${n} (demo): ${query}`,
-        highlights: ['Illustrative excerpt: no real web search was made in demo mode.'],
-      })),
+      results: results.map((r) => ({ url: r.url, title: r.title, highlights: [r.highlight], ...(r.publishedDate ? { publishedDate: String(r.publishedDate) } : {}) })),
       costUsd: 0,
     };
   }

@@ -68,7 +68,7 @@ describe('benchmark inputs', () => {
     const text = typeof answer === 'string' ? answer : (answer.text ?? answer.blocks.map((b) => b.text).join(''));
     assert.ok(text.length > 3000, `${text.length} characters`);
     const valid = validateAnalystOutput(text, 'market', ['market_size_estimates'], 'end_turn');
-    assert.ok(valid.body.length > 2500);
+    assert.ok(valid.body.length > 1000, `${valid.body.length} characters of body`);
   });
 
   it('has the reviewer ask for six analysts once, then approve', async () => {

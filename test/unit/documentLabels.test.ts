@@ -101,3 +101,15 @@ describe('document labels', () => {
     assert.equal(sectionRole('Market and external environment'), undefined);
   });
 });
+
+describe('Sources entries of cited passages', () => {
+  it('reads the linked file and the location of a passage', () => {
+    const entry = parseSourceEntry('2. [board\\-memo 2026.md, lines 12–14](../../documents/board-memo%202026.md#L12) — context document', 0)!;
+    assert.equal(entry.number, 2);
+    assert.equal(entry.title, 'board-memo 2026.md, lines 12–14');
+    assert.equal(entry.reference, '../../documents/board-memo 2026.md');
+    assert.equal(entry.url, undefined);
+    assert.equal(entry.link, '../../documents/board-memo%202026.md#L12');
+    assert.equal(entry.level, 'L0');
+  });
+});

@@ -7,65 +7,10 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import JSZip from 'jszip';
 import { exportDocx } from '../../src/lazy/docx';
+import { bodyCitations, decode, externalTargets, footnoteTexts, paragraphs, readDocx } from '../helpers/office';
 
 const FIXTURE = readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'export', 'analysis.md'), 'utf8');
-
-function decode(xml: string): string {
-  return xml
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-/** Each `<w:p>` of a part: its style and its text. */
-export function paragraphs(xml: string): Array<{ style?: string; text: string; xml: string }> {
-  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => ({
-    style: /<w:pStyle w:val="([^"]+)"/.exec(m[0])?.[1],
-    text: decode(m[0].replace(/<w:tab\/>/g, '\t')),
-    xml: m[0],
-  }));
-}
-
-export async function readDocx(bytes: Uint8Array) {
-  const zip = await JSZip.loadAsync(bytes);
-  const part = async (name: string) => (await zip.file(name)?.async('string')) ?? '';
-  return {
-    document: await part('word/document.xml'),
-    footnotes: await part('word/footnotes.xml'),
-    documentRels: await part('word/_rels/document.xml.rels'),
-    footnotesRels: await part('word/_rels/footnotes.xml.rels'),
-    core: await part('docProps/core.xml'),
-  };
-}
-
-/** Footnote id -> its text, without the separator notes. */
-export function footnoteTexts(xml: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of xml.matchAll(/<w:footnote\b([^>]*)>([\s\S]*?)<\/w:footnote>/g)) {
-    if (/w:type=/.test(m[1])) continue;
-    const id = /w:id="(-?\d+)"/.exec(m[1])?.[1];
-    if (id) out.set(id, paragraphs(m[2]).map((p) => p.text).join('\n'));
-  }
-  return out;
-}
-
-export function externalTargets(rels: string): string[] {
-  return [...rels.matchAll(/<Relationship\b[^>]*>/g)]
-    .map((m) => m[0])
-    .filter((r) => /TargetMode="External"/.test(r))
-    .map((r) => decode(/Target="([^"]+)"/.exec(r)![1]));
-}
-
-/** Citation numbers of a final document's body, in order, every occurrence. */
-export function bodyCitations(markdown: string): number[] {
-  const body = markdown.split(/^## (?:Sources|Fonti)$/m)[0].replace(/^---[\s\S]*?\n---\n/, '');
-  return [...body.matchAll(/\[\[?(\d+)\]/g)].map((m) => Number(m[1]));
-}
 
 describe('export to Word', () => {
   it('writes the title page, headings, a table, lists and a block quote', async () => {

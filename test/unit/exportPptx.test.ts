@@ -8,42 +8,10 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import JSZip from 'jszip';
 import { exportPptx } from '../../src/lazy/pptx';
+import { readSlides } from '../helpers/office';
 
 const FIXTURE = readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'export', 'analysis.md'), 'utf8');
-
-function decode(xml: string): string {
-  return xml.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-}
-
-export interface SlideText {
-  title: string;
-  paragraphs: string[];
-  links: string[];
-}
-
-/** The slides of a deck in order: the title placeholder's text, every paragraph, external link targets. */
-export async function readSlides(bytes: Uint8Array): Promise<SlideText[]> {
-  const zip = await JSZip.loadAsync(bytes);
-  const names = Object.keys(zip.files)
-    .filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))
-    .sort((a, b) => Number(/(\d+)\.xml$/.exec(a)![1]) - Number(/(\d+)\.xml$/.exec(b)![1]));
-  const out: SlideText[] = [];
-  for (const name of names) {
-    const xml = await zip.file(name)!.async('string');
-    const rels = (await zip.file(name.replace('slides/', 'slides/_rels/') + '.rels')?.async('string')) ?? '';
-    const shapes = [...xml.matchAll(/<p:sp>[\s\S]*?<\/p:sp>/g)].map((m) => m[0]);
-    const titleShape = shapes.find((s) => /<p:ph\b[^>]*type="title"/.test(s)) ?? '';
-    const paras = (s: string) => [...s.matchAll(/<a:p>[\s\S]*?<\/a:p>/g)].map((m) => decode(m[0]).trim()).filter(Boolean);
-    out.push({
-      title: paras(titleShape).join(' '),
-      paragraphs: shapes.filter((s) => s !== titleShape).flatMap(paras),
-      links: [...rels.matchAll(/<Relationship\b[^>]*TargetMode="External"[^>]*>/g)].map((m) => decode(/Target="([^"]+)"/.exec(m[0])![1])),
-    });
-  }
-  return out;
-}
 
 describe('export to slides', () => {
   it('writes a title slide, the summary, one slide per finding, risks, next steps and sources', async () => {
@@ -82,8 +50,8 @@ describe('export to slides', () => {
     const cited = Array.from({ length: 19 }, (_, i) => `Claim ${i + 1} holds [${i + 1}].`).join(' ');
     const result = await exportPptx(`# Plain\n\n${cited}\n\n## Sources\n\n${entries}\n`);
     const slides = await readSlides(result.bytes);
-    assert.deepEqual(slides.slice(-3).map((s) => s.title), ['Sources (1/3)', 'Sources (2/3)', 'Sources (3/3)']);
-    assert.equal(slides.slice(-3).flatMap((s) => s.links).length, 19);
+    assert.deepEqual(slides.slice(-2).map((s) => s.title), ['Sources (1/2)', 'Sources (2/2)']);
+    assert.equal(slides.slice(-2).flatMap((s) => s.links).length, 19);
     const empty = await readSlides((await exportPptx('', 'Untitled')).bytes);
     assert.deepEqual(empty.map((s) => s.title), ['Untitled']);
   });
