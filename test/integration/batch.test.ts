@@ -13,9 +13,19 @@ const SETTINGS = { batchPollMs: 10, batchMaxPollMs: 40 };
 /** Saves stop reaching the disk once killed; batch calls after the kill never return. */
 class Kill {
   killed = false;
+  private readonly writing = new Set<Promise<unknown>>();
+  /** Waits for the writes that had started before the kill (a dead process's last write lands or not). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.writing]);
+  }
   store(inner: StateStore): StateStore {
+    const track = (p: Promise<void>) => {
+      this.writing.add(p);
+      void p.finally(() => this.writing.delete(p)).catch(() => undefined);
+      return p;
+    };
     return {
-      save: (s) => (this.killed ? Promise.resolve() : inner.save(s)),
+      save: (s) => (this.killed ? Promise.resolve() : track(inner.save(s))),
       load: (id) => inner.load(id),
       list: () => inner.list(),
       appendRunLog: (id, md) => (this.killed ? Promise.resolve() : inner.appendRunLog(id, md)),
@@ -128,6 +138,7 @@ describe('overnight mode through the Message Batches API', () => {
     });
     void new Orchestrator(h.deps).start(PROBLEM);
     await waitFor(() => kill.killed);
+    await kill.settled();
     assert.equal(fakes.anthropic.batches.size, 1);
 
     const store = new FileStateStore(dir);
@@ -158,6 +169,7 @@ describe('overnight mode through the Message Batches API', () => {
     });
     void new Orchestrator(h.deps).start(PROBLEM);
     await waitFor(() => kill.killed);
+    await kill.settled();
     const store = new FileStateStore(dir);
     const [run] = await store.list();
     assert.equal(run.overnight, 'in-progress', 'the queue shows the run as overnight, in progress');
