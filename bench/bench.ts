@@ -13,6 +13,7 @@ import { startFakeHost } from './fakeHost';
 import { measureActivation, type ActivationMeasurement } from './activation';
 import { median, ratio, round, verdict, type Target, type Verdict } from './metrics';
 import { measureIngest, type IngestResult } from './ingest';
+import { budgetRun, estimateError, overnightAnalystStep, runList } from './costScenarios';
 import { fullRun, isolatedAnalystStep, killAndResume, prepareAtProposal, removeTempDirs, type AnalystStepResult } from './scenarios';
 import { ANALYST_OUTPUT_TOKENS, CONTEXT_TOKENS, MODEL_LATENCY, SEARCH_LATENCY, SEED } from './setup';
 
@@ -25,6 +26,10 @@ const TARGETS: Record<string, Target> = {
   bundleBytes: { op: '<=', limit: 700 * 1024 },
   activationMs: { op: '<=', limit: 50 },
   stepOverheadMs: { op: '<=', limit: 5 },
+  estimateErrorRatio: { op: '<=', limit: 0.15 },
+  budgetOverrunUsd: { op: '<=', limit: 0 },
+  batchCostRatio: { op: '<=', limit: 0.55 },
+  runListMs: { op: '<=', limit: 200 },
 };
 
 function log(line = ''): void {
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
 
   const library = await bundledLibrary();
   const fakes = await startFakeHost();
-  let full, fullWarm, cached, uncached, sequential, resume;
+  let full, fullWarm, cached, uncached, sequential, resume, budget, overnight, list;
   const cachedRuns: AnalystStepResult[] = [];
   const uncachedRuns: AnalystStepResult[] = [];
   try {
@@ -107,6 +112,12 @@ async function main(): Promise<void> {
     sequential = await isolatedAnalystStep(fakes, library, prepared, { promptCaching: true, maxParallelAnalysts: 1 });
     phase('kill (SIGKILL) in the analyst step and resume');
     resume = await killAndResume(fakes, library, prepared);
+    phase('a run with a budget at half its cost');
+    budget = await budgetRun(fakes, library, Math.round(full.totalCostUsd * 0.5 * 10_000) / 10_000);
+    phase('the analyst step overnight (message batch)');
+    overnight = await overnightAnalystStep(fakes, library);
+    phase('the run list with 500 stored runs');
+    list = await runList(full.finalState, 500);
   } finally {
     await fakes.close();
     removeTempDirs();
@@ -125,6 +136,8 @@ async function main(): Promise<void> {
   const cacheWallClockCostMs = median(cachedRuns.map((r, i) => r.wallMs - uncachedRuns[i].wallMs));
   const stepOverheadMs = fullWarm.medianStepOverheadMs;
   const stepOverheadColdMs = full.medianStepOverheadMs;
+  const estimate = estimateError(full.finalState);
+  const batchCostRatio = ratio(overnight.costUsd, full.analystCostUsd);
 
   const figures: Record<string, number | null> = {
     criticalPathRatio: round(criticalPathRatio),
@@ -137,6 +150,10 @@ async function main(): Promise<void> {
     ingestMsPerMB: ingest.ingestMsPerMB,
     contextTokensSelected: ingest.contextTokensSelected,
     contextTokensAvailable: ingest.contextTokensAvailable,
+    estimateErrorRatio: estimate ? round(estimate.ratio) : null,
+    budgetOverrunUsd: round(budget.overrunUsd, 6),
+    batchCostRatio: round(batchCostRatio),
+    runListMs: round(list.ms, 1),
   };
   const targets: Record<string, { target: string; result: Verdict }> = {};
   for (const [name, t] of Object.entries(TARGETS)) targets[name] = { target: `${t.op} ${t.limit}`, result: verdict(figures[name], t) };
@@ -182,6 +199,15 @@ async function main(): Promise<void> {
       `final state ${full.saves.stateBytes} bytes`,
   );
   log(`  a finished answer reaches the disk ${ms(full.answerToDiskMs.median)} ms after the call returns (median; max ${ms(full.answerToDiskMs.max)} ms)`);
+  log();
+  log('Cost');
+  log(
+    `  estimate at the proposal (${estimate?.method ?? 'none'}): $${estimate?.estimatedUsd.toFixed(4) ?? 'n/a'} for the model calls; ` +
+      `the run cost $${estimate?.actualUsd.toFixed(4) ?? 'n/a'} (error ${estimate ? (estimate.ratio * 100).toFixed(1) : 'n/a'}%)`,
+  );
+  log(`  budget $${budget.budgetUsd.toFixed(4)}: spent $${budget.spentUsd.toFixed(4)}, stopped at ${budget.stoppedAt} (${budget.status}), overrun $${budget.overrunUsd.toFixed(6)}`);
+  log(`  analyst step overnight $${overnight.costUsd.toFixed(4)} (${overnight.batchedCalls} of ${overnight.calls} calls batched) vs interactive $${full.analystCostUsd.toFixed(4)}`);
+  log(`  run list of ${list.listed} stored runs (${Math.round(list.stateBytes / 1024)} KB states): ${ms(list.ms)} ms (first ${ms(list.firstMs)} ms)`);
   log();
   log('Analyst step in isolation (cold cache, six analysts)');
   log(
@@ -315,6 +341,10 @@ async function main(): Promise<void> {
         contextPlanMs: ingest.contextPlanMs,
       },
       lazyChunkBytes: ingest.lazyChunkBytes,
+      estimate: estimate && { ...estimate, estimatedUsd: round(estimate.estimatedUsd, 5), actualUsd: round(estimate.actualUsd, 5), ratio: round(estimate.ratio) },
+      budget: { ...budget, spentUsd: round(budget.spentUsd, 5) },
+      overnight: { ...overnight, costUsd: round(overnight.costUsd, 5), interactiveCostUsd: round(full.analystCostUsd, 5), wallMs: round(overnight.wallMs, 1) },
+      runList: { ...list, ms: round(list.ms, 1), firstMs: round(list.firstMs, 1) },
       bundleIsProduction,
       benchSeconds: round((Date.now() - benchStarted) / 1000, 1),
       targets,

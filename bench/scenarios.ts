@@ -144,6 +144,10 @@ export interface FullRunResult {
    * started after it): how long a finished, paid answer exists only in memory.
    */
   answerToDiskMs: { median: number | null; max: number | null };
+  /** Cost of the analyst step's calls (input and output). */
+  analystCostUsd: number;
+  /** The run's final state (for the cost figures and the run list). */
+  finalState: WorkflowState;
 }
 
 /** A whole run, start to done, the reviewer answering at once. */
@@ -168,7 +172,7 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
       ...timings.anthropic.filter((r) => r.task?.step === w.step).map(serverInterval),
       ...timings.exa.filter((r) => stepAt(r.receivedAt, windows) === w.step).map(serverInterval),
     ].filter((i): i is Interval => i !== null);
-    const client = [...model.calls, ...search.calls].filter((c) => c.step === w.step);
+    const client = [...model.calls, ...model.counts, ...search.calls].filter((c) => c.step === w.step);
     const saves = store.saves.filter((x) => x.step === w.step);
     const wallMs = w.end - w.start;
     const waitMs = busyMs(client);
@@ -200,6 +204,8 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
     modelCalls: model.calls.length,
     searches: search.calls.length,
     totalCostUsd: runCost(s),
+    analystCostUsd: analystCalls.reduce((n, c) => n + c.costUsd, 0),
+    finalState: s,
     analystInputCostUsd: analystCalls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
     analystCacheReadTokens: analystCalls.reduce((n, c) => n + c.usage.cacheReadInputTokens, 0),
     analystCacheWriteTokens: analystCalls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),

@@ -203,8 +203,28 @@ export class StepClock {
 export class TimedModel implements LanguageModel {
   readonly calls: TimedCall[] = [];
   constructor(private readonly inner: LanguageModel) {}
+  /** Token counts asked for (free calls, timed apart: they are waits too). */
+  readonly counts: TimedCall[] = [];
   get demo(): boolean | undefined {
     return this.inner.demo;
+  }
+  get batches() {
+    return this.inner.batches;
+  }
+  get countTokens(): LanguageModel['countTokens'] {
+    const inner = this.inner;
+    if (!inner.countTokens) return undefined;
+    return async (request, options) => {
+      const call: TimedCall = { kind: 'model', step: 'propose', label: 'count-tokens', start: now(), end: 0, ok: false };
+      try {
+        const n = await inner.countTokens!(request, options);
+        call.ok = true;
+        return n;
+      } finally {
+        call.end = now();
+        this.counts.push(call);
+      }
+    };
   }
   async complete(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
     const call: TimedCall = { kind: 'model', step: request.step, label: request.label, start: now(), end: 0, ok: false };

@@ -11,7 +11,7 @@ import { BudgetGuard, requestChars } from './budget';
 import { callCost, DEFAULT_PRICES, runCost, type PriceTable } from './cost';
 import { CancelledError, isAbortError } from './errors';
 import type { PromptLibrary } from './library';
-import type { Clock, Documents, LanguageModel, Log, ModelMessage, ModelRequest, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
+import type { Clock, Documents, LanguageModel, Log, ModelMessage, ModelRequest, ModelResponse, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import { RunLog } from './runLog';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
 import { textDocuments } from './textDocuments';
@@ -199,18 +199,7 @@ export class RunContext {
     this.throwIfCancelled();
     this.snapshot();
     this.assertSaved();
-    const model = spec.model ?? this.modelFor(spec.step);
-    const tag = `<!-- task: ${spec.step}/${spec.label} -->\n`;
-    const last = spec.messages.length - 1;
-    const messages = spec.messages.map((m, i) => (i === last && m.role === 'user' ? { ...m, content: tag + m.content } : m));
-    const request: ModelRequest = {
-      model,
-      system: this.settings.promptCaching ? spec.system : spec.system.map((b) => ({ text: b.text })),
-      messages,
-      maxTokens: spec.maxTokens,
-      step: spec.step,
-      label: spec.label,
-    };
+    const request = this.requestFor(spec);
     const release = await this.budget.reserve(this.budget.callBound(request), {
       step: spec.step,
       label: spec.label,
@@ -223,8 +212,22 @@ export class RunContext {
     }
   }
 
+  /** The request a call spec stands for (the task line, the step's model, caching as set). */
+  requestFor(spec: CallSpec): ModelRequest {
+    const tag = `<!-- task: ${spec.step}/${spec.label} -->\n`;
+    const last = spec.messages.length - 1;
+    const messages = spec.messages.map((m, i) => (i === last && m.role === 'user' ? { ...m, content: tag + m.content } : m));
+    return {
+      model: spec.model ?? this.modelFor(spec.step),
+      system: this.settings.promptCaching ? spec.system : spec.system.map((b) => ({ text: b.text })),
+      messages,
+      maxTokens: spec.maxTokens,
+      step: spec.step,
+      label: spec.label,
+    };
+  }
+
   private async send(spec: CallSpec, request: ModelRequest): Promise<ModelCallRecord> {
-    const model = request.model;
     this.throwIfCancelled();
     let response;
     let begun = false;
@@ -246,6 +249,15 @@ export class RunContext {
       if (isAbortError(err) || this.signal?.aborted) throw new CancelledError();
       throw err;
     }
+    return this.recordResponse(spec, request, response);
+  }
+
+  /**
+   * Records the answer of a call (made now, or through a message batch: billed at the batch
+   * price) and checkpoints the state.
+   */
+  async recordResponse(spec: Pick<CallSpec, 'key' | 'step' | 'label'>, request: ModelRequest, response: ModelResponse, options: { batch?: boolean } = {}): Promise<ModelCallRecord> {
+    const model = request.model;
     const u = response.usage;
     this.budget.observe(requestChars(request), u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens);
     const cachedBlock = request.system.find((b) => b.cache);
@@ -253,7 +265,7 @@ export class RunContext {
       this.warmPrefixes.set(cachedBlock.text, this.clock.now().getTime());
     }
     // The offline demo model makes no API call: nothing is billed.
-    const cost = this.model.demo ? 0 : callCost(this.prices, response.model || model, response.usage);
+    const cost = this.model.demo ? 0 : callCost(this.prices, response.model || model, response.usage, options);
     if (cost === null) this.warnUnpriced(response.model || model);
     const record: ModelCallRecord = {
       key: spec.key,
@@ -262,6 +274,7 @@ export class RunContext {
       usage: response.usage,
       costUsd: cost ?? 0,
       ...(cost === null ? { priced: false } : {}),
+      ...(options.batch ? { batch: true } : {}),
       durationMs: response.durationMs,
       stopReason: response.stopReason,
       at: this.now(),

@@ -456,6 +456,7 @@ export type WorkflowEvent =
   | { type: 'step-end'; step: StepName }
   | { type: 'awaiting'; gate: NonNullable<WorkflowState['awaiting']> }
   | { type: 'cost'; totalUsd: number; budgetUsd?: number | null }
+  | { type: 'overnight'; status: 'submitted' | 'in-progress' | 'results-ready'; batchId: string }
   | { type: 'analyst-start'; analyst: string }
   | { type: 'analyst-done'; analyst: string; path?: string }
   | { type: 'analyst-failed'; analyst: string; error: string }

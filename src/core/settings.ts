@@ -38,6 +38,9 @@ export interface OrchestratorSettings {
   promptCaching: boolean;
   /** Hard budget per run in USD; `null`: none. */
   maxUsdPerRun: number | null;
+  /** Overnight batches: first wait between polls, and the longest (the wait grows 1.5x a poll). */
+  batchPollMs: number;
+  batchMaxPollMs: number;
 }
 
 export const DEFAULT_SETTINGS: OrchestratorSettings = {
@@ -55,6 +58,8 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   contextMaxTokens: 0,
   promptCaching: true,
   maxUsdPerRun: null,
+  batchPollMs: 30_000,
+  batchMaxPollMs: 10 * 60_000,
 };
 
 export function modelFor(settings: OrchestratorSettings, step: StepName): string {

@@ -306,6 +306,21 @@ export const WorkflowStateSchema = z.object({
   calls: z.array(ModelCallRecord).default([]),
   history: z.array(HistoryEntry).default([]),
   errors: z.array(ErrorEntry).default([]),
+  /** Overnight mode: the analysts' message batch, recorded before and after its submission. */
+  overnight: z
+    .object({
+      /** Set (and saved) before the batch is sent: a run killed meanwhile looks the batch up. */
+      submittingSince: z.string().optional(),
+      batchId: z.string().optional(),
+      /** custom_id of each request → the call key it stands for (`analyst:<id>:<attempt>`). */
+      requests: z.record(z.string(), z.string()).default({}),
+      status: z.enum(['submitting', 'submitted', 'in-progress', 'results-ready', 'done']),
+      polls: z.number().int().nonnegative().default(0),
+      lastPolledAt: z.string().optional(),
+      /** Why the batch could not be used (the analysts then run as normal calls). */
+      problem: z.string().optional(),
+    })
+    .optional(),
   /** The hard budget of this run in USD (from the setting, the proposal or the budget gate); none when absent. */
   budgetUsd: z.number().positive().nullable().optional(),
   /** Where the run writes its documents, relative to the workspace (e.g. analyses/2026-11-22-entry). */

@@ -191,6 +191,9 @@ export function summarizeRun(state: WorkflowState): RunSummary {
     ...(state.budgetUsd ? { budgetUsd: state.budgetUsd } : {}),
     ...(state.status === 'failed' && state.errors.length ? { error: state.errors[state.errors.length - 1].message.slice(0, 500) } : {}),
     ...(unpricedModels(state).length ? { unpricedModels: unpricedModels(state) } : {}),
+    ...(state.overnight && state.overnight.status !== 'done' && state.status !== 'done'
+      ? { overnight: state.overnight.status === 'submitting' ? 'submitted' : state.overnight.status }
+      : {}),
   };
 }
 

@@ -14,7 +14,8 @@ import { BaseAnthropic, type ClientOptions } from '@anthropic-ai/sdk/client';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError, ConfigurationError } from '../core/errors';
-import type { LanguageModel, Log, ModelCallOptions, ModelRequest, ModelResponse } from '../core/ports';
+import type { LanguageModel, Log, MessageBatches, ModelCallOptions, ModelRequest, ModelResponse } from '../core/ports';
+import { AnthropicBatches } from './anthropicBatches';
 import { answerBlocks, citableBlocks } from './anthropicCitations';
 import { backoffDelay, checkedBaseUrl, sleep as defaultSleep, type Sleep } from './retry';
 
@@ -77,6 +78,7 @@ class MessagesClient extends BaseAnthropic {
 
 export class AnthropicModel implements LanguageModel {
   private readonly client: MessagesClient;
+  private batchApi: AnthropicBatches | undefined;
   private readonly apiKey: string;
   private readonly midStreamRetries: number;
   private readonly backoffMs: number;
@@ -190,6 +192,20 @@ export class AnthropicModel implements LanguageModel {
       );
       await this.sleep(delay, signal);
     }
+  }
+
+  /** The Message Batches API of this endpoint (overnight runs). */
+  get batches(): MessageBatches {
+    this.batchApi ??= new AnthropicBatches(
+      this.client.messages,
+      (request) => this.buildParams(request),
+      (err, signal) => {
+        const failure = this.classify(err, false, signal, 'batch');
+        if (failure.kind === 'cancelled') return new CancelledError();
+        return failure.kind === 'fatal' ? failure.error : new ModelCallError(this.redact(failure.reason));
+      },
+    );
+    return this.batchApi;
   }
 
   /** Input tokens of a request, from the token-counting endpoint (free; its own rate limit). */

@@ -109,7 +109,7 @@ export class AnalysisController implements vscode.Disposable {
       { dispose: () => clearTimeout(this.libraryTimer) },
     );
     void this.refreshAvailability();
-    void this.refreshRuns();
+    void this.refreshRuns().then((runs) => this.resumeOvernight(runs));
     void this.checkLibrary();
   }
 
@@ -209,6 +209,18 @@ export class AnalysisController implements vscode.Disposable {
     this.runsLoaded = true;
     this.panel.update();
     return list;
+  }
+
+  /**
+   * After a restart, an overnight run whose batch is still out is polled again (never sent
+   * again): the window that sent it may have been closed.
+   */
+  private async resumeOvernight(runs: RunSummary[]): Promise<void> {
+    if (this.active || !this.workspaceRoot()) return;
+    const waiting = runs.find((r) => (r.overnight === 'submitted' || r.overnight === 'in-progress') && r.status === 'running');
+    if (!waiting) return;
+    this.options.log.info(`Polling the overnight batch of ${waiting.id} again.`);
+    await this.resume(waiting.id);
   }
 
   private upsertRun(state: Readonly<WorkflowState>): void {
@@ -639,6 +651,13 @@ export class AnalysisController implements vscode.Disposable {
           ),
         );
         return;
+      case 'overnight':
+        if (event.status === 'results-ready') {
+          void vscode.window.showInformationMessage(
+            vscode.l10n.t('The overnight results of "{0}" are in: the analysis goes on to its next checkpoint.', active.title),
+          );
+        }
+        break;
       case 'document':
         if (event.kind === 'final') {
           active.finalPath = event.path;

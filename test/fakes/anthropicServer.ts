@@ -25,6 +25,7 @@ import http from 'node:http';
 import { authStyleOf, hasKey, isRecord, listenOnLoopback, readBody, redactedHeaders, wait } from './http';
 import { createHash } from 'node:crypto';
 import { estimateTokens, seededRandom, truncateToTokens, withJitter } from './tokens';
+import { fakeBatches, type FakeBatch, type FakeBatchOptions } from './anthropicBatches';
 import { citationRequestProblem, requestCitables, type FakeAnswerBlock, type FakeCitable } from './citations';
 
 // ---------------------------------------------------------------------------------------------
@@ -124,6 +125,8 @@ export interface FakeAnthropicOptions {
   countTokens?: boolean;
   /** Scripted failures of `/v1/messages/count_tokens`, one per request (null = none). */
   countFaults?: Array<AnthropicFault | null>;
+  /** The Message Batches endpoints: processing time, entry faults, endpoint failures. */
+  batches?: FakeBatchOptions;
 }
 
 export interface CacheOutcome {
@@ -187,6 +190,10 @@ export interface FakeAnthropicServer {
   clearCache(): void;
   /** Forgets recorded requests (not the cache). */
   clearRequests(): void;
+  /** The batches received, by id. */
+  readonly batches: Map<string, FakeBatch>;
+  /** Replaces the options of the batch endpoints. */
+  setBatchOptions(options: FakeBatchOptions): void;
   close(): Promise<void>;
 }
 
@@ -368,6 +375,66 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const requests: RecordedAnthropicRequest[] = [];
   const cache = new Map<string, CacheEntry>();
   let counter = 0;
+  let batchOptions: FakeBatchOptions = options.batches ?? {};
+  let baseUrl = '';
+
+  /** One request of a batch, answered as a non-streaming message (no latency, no faults). */
+  async function answerBatched(params: Record<string, unknown>) {
+    const model = typeof params.model === 'string' ? params.model : '';
+    if (!model || typeof params.max_tokens !== 'number' || !Array.isArray(params.messages) || params.messages.length === 0) {
+      return { error: { type: 'invalid_request_error', message: 'model, max_tokens and messages are required' } };
+    }
+    if (options.models && !options.models.includes(model)) return { error: { type: 'not_found_error', message: `model: ${model}` } };
+    const maxTokens = params.max_tokens;
+    const index = counter++;
+    const plan = planCache(model, promptSegments(params), index);
+    publishWrites(plan, index);
+    const userText = lastUserText(params);
+    let answer: AnthropicResponderResult;
+    try {
+      answer = await responder({
+        body: params,
+        model,
+        system: systemText(params),
+        lastUserText: userText,
+        task: parseTaskTag(userText),
+        maxTokens,
+        stream: false,
+        index,
+        citables: requestCitables(params),
+      });
+    } catch (err) {
+      return { error: { type: 'api_error', message: `Fake responder failed: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+    let text = (typeof answer === 'string' ? answer : answer.text) ?? '';
+    let stopReason = (typeof answer === 'string' ? undefined : answer.stopReason) ?? 'end_turn';
+    let outputTokens = Math.max(1, estimateTokens(text));
+    if (estimateTokens(text) > maxTokens) {
+      text = truncateToTokens(text, maxTokens);
+      stopReason = 'max_tokens';
+      outputTokens = maxTokens;
+    }
+    return {
+      message: {
+        id: `msg_fakebatch${String(index).padStart(6, '0')}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'text', text }],
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage: {
+          input_tokens: plan.outcome.uncachedTokens,
+          output_tokens: outputTokens,
+          cache_creation_input_tokens: plan.outcome.writeTokens,
+          cache_read_input_tokens: plan.outcome.readTokens,
+          cache_creation: { ephemeral_5m_input_tokens: plan.creation5m, ephemeral_1h_input_tokens: plan.creation1h },
+          service_tier: 'batch',
+        },
+      },
+    };
+  }
+  const batchRoutes = fakeBatches({ base: () => baseUrl, answer: answerBatched, settings: () => batchOptions });
 
   function nextFault(input: AnthropicResponderInput): AnthropicFault | undefined {
     if (!faultSource) return undefined;
@@ -494,6 +561,24 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     };
 
     const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname.includes('/v1/messages/batches')) {
+      if (!hasKey(req, apiKey)) return sendError(401, 'authentication_error', 'invalid x-api-key');
+      if (!req.headers['anthropic-version']) return sendError(400, 'invalid_request_error', 'anthropic-version: header is required');
+      try {
+        record.body = JSON.parse(raw);
+      } catch {
+        record.body = raw;
+      }
+      const handled = await batchRoutes.handle(req, res, pathname, raw, sendError, requestId);
+      if (handled) {
+        if (record.outcome === 'pending') {
+          record.status = res.statusCode;
+          record.outcome = 'ok';
+          record.finishedAt = Date.now();
+        }
+        return;
+      }
+    }
     if (req.method === 'POST' && pathname.endsWith('/v1/messages/count_tokens')) {
       if (options.countTokens === false) return sendError(404, 'not_found_error', 'Not found');
       if (!hasKey(req, apiKey)) return sendError(401, 'authentication_error', 'invalid x-api-key');
@@ -815,6 +900,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     });
   });
   const port = await listenOnLoopback(server);
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -849,6 +935,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     },
     clearRequests() {
       requests.length = 0;
+    },
+    batches: batchRoutes.batches,
+    setBatchOptions(next) {
+      batchOptions = next;
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
  * the validation error fed back, then counted as failed. At the failure threshold the person
  * decides: retry the failed ones, continue with partial results, or abort — never silently.
  */
+import { runThroughBatch } from '../batch';
 import { BudgetStop } from '../budget';
 import { CancelledByPerson, type RunContext } from '../context';
 import { CancelledError, errorMessage } from '../errors';
@@ -209,6 +210,31 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   for (const r of Object.values(s.analysts)) resetInterrupted(r);
   await choosePassagesForAnalysts(ctx);
   await ctx.checkpoint();
+  if (proposal.overnight && ctx.model.batches && !ctx.model.demo) {
+    // Overnight: the first attempts go out as one batch; their answers are then validated
+    // below like any other (recorded calls are not made again), the rest run as normal calls.
+    const system = [{ text: sharedPrefix(ctx), cache: true }, { text: analystFrame(ctx), cache: true }];
+    const specs = proposal.analysts
+      .map((id) => s.analysts[id])
+      .filter((r) => r.status === 'pending')
+      .flatMap((r) => {
+        const def = ctx.library.analysts.find((a) => a.id === r.id);
+        if (!def) return [];
+        const { ownPrompt, message } = analystPromptFor(ctx, def);
+        return [
+          {
+            key: `analyst:${r.id}:${r.attempts + 1}`,
+            step: 'analysts' as const,
+            label: `analyst:${r.id}`,
+            system: [...system, { text: ownPrompt }],
+            messages: [{ role: 'user' as const, content: message }],
+            maxTokens: ANALYST_MAX_TOKENS,
+            model: proposal.model,
+          },
+        ];
+      });
+    await runThroughBatch(ctx, specs);
+  }
 
   for (;;) {
     const prefix = sharedPrefix(ctx);
