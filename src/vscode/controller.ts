@@ -342,6 +342,12 @@ export class AnalysisController implements vscode.Disposable {
         return;
       } catch {
         const text = await store.readRunLog(id);
+        if (!text) {
+          // No such analysis, or nothing logged yet: no empty document, the output channel instead.
+          void vscode.window.showInformationMessage(vscode.l10n.t('This analysis has no run log yet.'));
+          this.options.log.channel.show(true);
+          return;
+        }
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
         await vscode.window.showTextDocument(doc, { preview: true });
       }
