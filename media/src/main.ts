@@ -16,7 +16,7 @@ import {
 } from '../../src/vscode/protocol';
 import { button, format, h, icon, replaceKeepingFocus } from './dom';
 import { stepName, usd } from './costForm';
-import { renderGate, type Draft } from './gates';
+import { renderGate, type Draft } from './gateForms';
 import { queueContent } from './queue';
 
 interface VsCodeApi {

@@ -20,7 +20,7 @@ import type { StepName, WorkflowState } from '../core/state';
 import { readSettings, type ExtensionSettings } from './config';
 import { DraftDocuments } from './drafts';
 import { EXPORT_COMMANDS } from './export/exportCommands';
-import { createEngine, createProviders, loadLibrary } from './engine';
+import { createEngine, createProviders, loadLibrary } from './runFactories';
 import type { ApiKeys } from './keys';
 import type { ChannelLog } from './log';
 import { AnalysisPanel } from './panel';

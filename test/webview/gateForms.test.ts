@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { renderGate, type Draft, type GateContext } from '../../media/src/gates';
+import { renderGate, type Draft, type GateContext } from '../../media/src/gateForms';
 import type * as z from 'zod';
 import { Gate as GateSchema, type FromWebview, type Gate } from '../../src/vscode/protocol';
 import { buttonNamed, keyStrings, openPage, type Page } from './page';
