@@ -36,6 +36,19 @@ export default tseslint.config(
     },
   },
   {
+    // Bundled into both the extension and the webview: neither VS Code, nor Node, nor an SDK.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode', '@anthropic-ai/sdk', 'exa-js'],
+          patterns: ['node:*', '../core/*', '../vscode/*', '../providers/*'],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', 'scripts/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly' } },
   },

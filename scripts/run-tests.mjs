@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [mode = 'core', ...rest] = process.argv.slice(2);
 const groups = {
-  core: ['unit', 'integration'],
+  core: ['unit', 'webview', 'integration'],
   vscode: ['suite-host', 'e2e'],
-  all: ['unit', 'integration', 'suite-host', 'e2e'],
+  all: ['unit', 'webview', 'integration', 'suite-host', 'e2e'],
 };
 if (!groups[mode]) {
   console.error(`Unknown test group "${mode}". Use one of: ${Object.keys(groups).join(', ')}`);

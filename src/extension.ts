@@ -17,6 +17,13 @@ export interface StrategicAnalysisApi {
   readonly activationMs: number;
   /** The view state of the Analysis panel (loads the controller when needed); for tests. */
   viewState(): Promise<unknown>;
+  /** Whether the Analysis panel is shown; for tests. */
+  panelVisible(): Promise<boolean>;
+  /**
+   * The errors that commands reported to the person (shown and logged, not rethrown: VS Code
+   * would show them a second time), the last 20, oldest first; for tests.
+   */
+  commandErrors(): readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi {
@@ -26,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi
   const keys = new ApiKeys(context.secrets, log);
   context.subscriptions.push(channel, keys);
 
+  const commandErrors: string[] = [];
   let loading: Promise<AnalysisController> | undefined;
   const getController = (): Promise<AnalysisController> => {
     loading ??= import('./vscode/controller.js').then(({ AnalysisController: Controller }) => {
@@ -43,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi
       } catch (err) {
         const message = log.redact(err instanceof Error ? err.message : String(err));
         log.error(message);
+        commandErrors.push(message);
+        if (commandErrors.length > 20) commandErrors.shift();
         void vscode.window.showErrorMessage(message);
       }
     };
@@ -71,6 +81,8 @@ export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi
   return {
     activationMs,
     viewState: async () => (await getController()).viewState(),
+    panelVisible: async () => (await getController()).panel.visible,
+    commandErrors: () => [...commandErrors],
   };
 }
 

@@ -42,6 +42,31 @@ export function uid(prefix: string): string {
   return `${prefix}-${idCounter}`;
 }
 
+/**
+ * What names a control across a re-render, where its element is rebuilt: its aria-label, else
+ * the text of its label, else its id, else its text. An empty attribute counts as missing (a
+ * button without an id has `id === ''`), and generated ids change on every render, so a label
+ * comes before the id.
+ */
+export function controlKey(el: Element): string {
+  const labelled = (el as HTMLInputElement).labels?.[0]?.textContent?.trim();
+  return el.getAttribute('aria-label') || labelled || el.id || el.textContent?.trim() || '';
+}
+
+/** Replaces the children of `container`, keeping keyboard focus on the control of the same key. */
+export function replaceKeepingFocus(container: HTMLElement, children: Array<Node | string>): void {
+  const focused = container.ownerDocument.activeElement;
+  const key = focused && focused !== container && container.contains(focused) ? controlKey(focused) : undefined;
+  container.replaceChildren(...children);
+  if (!key) return;
+  for (const el of container.querySelectorAll<HTMLElement>('button, input, select, textarea')) {
+    if (controlKey(el) === key) {
+      el.focus();
+      return;
+    }
+  }
+}
+
 /** Fills `{0}`, `{1}`, ... in a localized string. */
 export function format(template: string, ...args: Array<string | number>): string {
   return template.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));

@@ -14,9 +14,9 @@ import {
   type ViewState,
   type WebviewStrings,
 } from '../../src/vscode/protocol';
-import { button, format, h, icon } from './dom';
+import { button, format, h, icon, replaceKeepingFocus } from './dom';
 import { stepName, usd } from './costForm';
-import { renderGate, type Draft } from './gates';
+import { renderGate, type Draft } from './gateForms';
 import { queueContent } from './queue';
 
 interface VsCodeApi {
@@ -68,24 +68,8 @@ function update(section: keyof typeof sections, key: unknown, build: () => Array
   const json = JSON.stringify(key);
   if (rendered[section] === json) return;
   rendered[section] = json;
-  const container = sections[section];
   // Keep focus on the "same" control when a section is rebuilt.
-  const focused = document.activeElement;
-  const focusKey =
-    focused && container.contains(focused)
-      ? (focused.getAttribute('aria-label') ?? focused.id ?? focused.textContent ?? '')
-      : undefined;
-  container.replaceChildren(...build());
-  if (focusKey !== undefined) {
-    const candidates = container.querySelectorAll<HTMLElement>('button, input, select, textarea');
-    for (const el of candidates) {
-      const key2 = el.getAttribute('aria-label') ?? el.id ?? el.textContent ?? '';
-      if (key2 === focusKey) {
-        el.focus();
-        break;
-      }
-    }
-  }
+  replaceKeepingFocus(sections[section], build());
 }
 
 

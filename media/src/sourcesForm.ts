@@ -8,7 +8,7 @@
  */
 import type { GateDocument, SourcesGate, WebviewStrings } from '../../src/vscode/protocol';
 import { button, format, h, icon, uid } from './dom';
-import type { GateContext } from './gates';
+import type { GateContext } from './gateForms';
 
 const TYPES = ['pdf', 'word', 'sheets', 'slides', 'text'] as const;
 

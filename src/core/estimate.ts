@@ -22,7 +22,7 @@
 import type { RunContext } from './context';
 import { runCost, unpricedModels, usageCost } from './cost';
 import { errorMessage } from './errors';
-import { sharedPrefix, templateSections } from './format';
+import { sharedPrefix, templateSections } from './promptText';
 import type { SystemBlock } from './ports';
 import { priceFor, type ModelPrice } from './pricing';
 import type { CostEstimate, Proposal, StepName } from './state';

@@ -1,6 +1,6 @@
 /**
  * The orchestrator: walks the fixed workflow as an explicit state machine. A step starts only
- * when the state says its predecessor finished and its gate passed (gates.ts); the state is
+ * when the state says its predecessor finished and its gate passed (checks.ts); the state is
  * checkpointed after every step, every model call and before every human gate, so a run can be
  * resumed from the recorded step without paying again for finished calls.
  *
@@ -10,7 +10,7 @@ import type { OrchestratorDeps, RunOptions, RunOutcome } from './api';
 import { CancelledByPerson, RunContext } from './context';
 import { runCost } from './cost';
 import { CancelledError, errorMessage } from './errors';
-import { assertCanStart } from './gates';
+import { assertCanStart } from './checks';
 import { createState, nextStep, type StepName, type WorkflowState } from './state';
 import { defaultRunId } from './stateStore';
 import { resetInterrupted, runAnalysts } from './steps/analysts';

@@ -7,11 +7,11 @@
  * Code has for it.
  *
  * Owns: the numbering (in order of first appearance, one number per cited source or passage)
- * and the wording of the Sources entries. Must not: validate citations (gates.ts does).
+ * and the wording of the Sources entries. Must not: validate citations (checks.ts does).
  */
 import path from 'node:path';
 import { documentLabels, sourceLevelLabel } from './documentLabels';
-import { citedRefs, CITATION_PATTERN } from './gates';
+import { citedRefs, CITATION_PATTERN } from './checks';
 import { citationLabel, type Location } from './passages';
 import type { Source } from './state';
 

@@ -11,7 +11,7 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import { documentLabels, isSourcesHeading } from '../core/documentLabels';
 import { detectLanguage } from '../core/language';
-import { parseFrontmatter } from '../core/markdown';
+import { parseFrontmatter } from '../core/modelAnswers';
 import { parseSourceEntry, type SourceEntry } from '../core/sourcesSection';
 import type { AnalysisDocument, Block, DocumentMeta, Inline } from './model';
 

@@ -20,7 +20,7 @@ import type { StepName, WorkflowState } from '../core/state';
 import { readSettings, type ExtensionSettings } from './config';
 import { DraftDocuments } from './drafts';
 import { EXPORT_COMMANDS } from './export/exportCommands';
-import { createEngine, createProviders, loadLibrary } from './engine';
+import { createEngine, createProviders, loadLibrary } from './runFactories';
 import type { ApiKeys } from './keys';
 import type { ChannelLog } from './log';
 import { AnalysisPanel } from './panel';
@@ -354,6 +354,12 @@ export class AnalysisController implements vscode.Disposable {
         return;
       } catch {
         const text = await store.readRunLog(id);
+        if (!text) {
+          // No such analysis, or nothing logged yet: no empty document, the output channel instead.
+          void vscode.window.showInformationMessage(vscode.l10n.t('This analysis has no run log yet.'));
+          this.options.log.channel.show(true);
+          return;
+        }
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
         await vscode.window.showTextDocument(doc, { preview: true });
       }

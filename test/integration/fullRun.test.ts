@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Orchestrator } from '../../src/core/orchestrator';
-import { FinalFrontmatterSchema, citedIds } from '../../src/core/gates';
-import { parseFrontmatter } from '../../src/core/markdown';
+import { FinalFrontmatterSchema, citedIds } from '../../src/core/checks';
+import { parseFrontmatter } from '../../src/core/modelAnswers';
 import { harness, ScriptedReviewer } from '../helpers/core';
 import { bundledLibrary, startFakes } from '../helpers/fakeRun';
 

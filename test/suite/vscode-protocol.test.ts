@@ -3,7 +3,7 @@
  * string table. Runs inside the extension host (mocha BDD).
  */
 import * as assert from 'node:assert/strict';
-import { diffLines } from '../../src/vscode/lineDiff';
+import { diffLines } from '../../src/shared/lineDiff';
 import { parseFromWebview, parseToWebview, STRING_KEYS, type ViewState } from '../../src/vscode/protocol';
 import { webviewStrings } from '../../src/vscode/webviewStrings';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { busyMs, criticalPathMs, median, overlapGroups, ratio, stepAt, verdict } from '../../bench/metrics';
 import { benchResponder, contextDocuments, CONTEXT_TOKENS, InstantReviewer, SIX_ANALYSTS } from '../../bench/setup';
-import { validateAnalystOutput } from '../../src/core/gates';
+import { validateAnalystOutput } from '../../src/core/checks';
 import type { ProposalView } from '../../src/core/ports';
 
 describe('benchmark metrics', () => {

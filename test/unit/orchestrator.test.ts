@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Orchestrator } from '../../src/core/orchestrator';
-import { parseFrontmatter } from '../../src/core/markdown';
-import { FinalFrontmatterSchema, citedIds } from '../../src/core/gates';
+import { parseFrontmatter } from '../../src/core/modelAnswers';
+import { FinalFrontmatterSchema, citedIds } from '../../src/core/checks';
 import type { ModelRequest, ModelResponse } from '../../src/core/ports';
 import { DemoModel } from '../../src/providers/demo';
 import { CountingModel, harness, ScriptedReviewer } from '../helpers/core';

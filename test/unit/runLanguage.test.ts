@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Orchestrator } from '../../src/core/orchestrator';
-import { PROBLEM_LANGUAGE } from '../../src/core/format';
+import { PROBLEM_LANGUAGE } from '../../src/core/promptText';
 import type { Log, ModelRequest, ModelResponse } from '../../src/core/ports';
 import { DemoModel } from '../../src/providers/demo';
 import { CountingModel, harness, ScriptedReviewer } from '../helpers/core';

@@ -6,9 +6,9 @@
 import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
 import { errorMessage } from '../errors';
-import { outputLanguageName, sharedPrefix } from '../format';
+import { outputLanguageName, sharedPrefix } from '../promptText';
 import { keywordScores } from '../keywords';
-import { parseJsonAnswer } from '../markdown';
+import { parseJsonAnswer } from '../modelAnswers';
 import { scoreWithModel, sortScores } from './parse';
 
 const QuestionsAnswer = z.object({

@@ -14,10 +14,10 @@ import {
   sharedPrefix,
   sourceRegistryText,
   templateSections,
-} from '../format';
-import { validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../gates';
+} from '../promptText';
+import { validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../checks';
 import { numberCitations } from '../provenance';
-import { renderFrontmatter, stripOuterFence } from '../markdown';
+import { renderFrontmatter, stripOuterFence } from '../modelAnswers';
 import type { ModelMessage } from '../ports';
 import { documentLabels } from '../documentLabels';
 import { slugify, type Source, type WorkflowState } from '../state';

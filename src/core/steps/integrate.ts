@@ -4,8 +4,8 @@
  */
 import type { RunContext } from '../context';
 import { GateError } from '../errors';
-import { analystOutputsText, outputLanguageName, sharedPrefix } from '../format';
-import { stripOuterFence } from '../markdown';
+import { analystOutputsText, outputLanguageName, sharedPrefix } from '../promptText';
+import { stripOuterFence } from '../modelAnswers';
 
 export async function runIntegrate(ctx: RunContext): Promise<void> {
   const s = ctx.state;

@@ -5,8 +5,8 @@
  */
 import { CancelledByPerson, type RunContext } from '../context';
 import { GateError } from '../errors';
-import { outputLanguageName, sharedPrefix, templateSections } from '../format';
-import { stripOuterFence } from '../markdown';
+import { outputLanguageName, sharedPrefix, templateSections } from '../promptText';
+import { stripOuterFence } from '../modelAnswers';
 
 export function feedbackHistory(revisions: Array<{ n: number; feedback?: string }>): string {
   const items = revisions.filter((r) => r.feedback?.trim());

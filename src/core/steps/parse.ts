@@ -10,10 +10,10 @@
  */
 import * as z from 'zod';
 import type { RunContext } from '../context';
-import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName, PROBLEM_LANGUAGE } from '../format';
+import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName, PROBLEM_LANGUAGE } from '../promptText';
 import { keywordScores } from '../keywords';
 import { chooseLanguage, detectLanguage, normalizeLanguageCode } from '../language';
-import { parseJsonAnswer } from '../markdown';
+import { parseJsonAnswer } from '../modelAnswers';
 import { slugify, type SynthesizerScore } from '../state';
 import { errorMessage } from '../errors';
 import type { ModelMessage } from '../ports';

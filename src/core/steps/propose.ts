@@ -8,9 +8,9 @@ import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
 import { estimateRun } from '../estimate';
 import { errorMessage } from '../errors';
-import { analystCatalog, outputLanguageName, sharedPrefix } from '../format';
+import { analystCatalog, outputLanguageName, sharedPrefix } from '../promptText';
 import { normalizeLanguageCode } from '../language';
-import { parseJsonAnswer } from '../markdown';
+import { parseJsonAnswer } from '../modelAnswers';
 import type { ProposalDecision, ProposalView } from '../ports';
 import type { Proposal } from '../state';
 

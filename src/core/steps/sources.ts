@@ -13,8 +13,8 @@ import { briefingSources, briefingToContextText, parseBriefing } from '../briefi
 import { contextBudgetFor, planContext } from '../contextBudget';
 import { CancelledByPerson, type RunContext } from '../context';
 import { CancelledError, errorMessage, isAbortError, isDocumentError } from '../errors';
-import { outputLanguageName, sharedPrefix } from '../format';
-import { parseJsonAnswer } from '../markdown';
+import { outputLanguageName, sharedPrefix } from '../promptText';
+import { parseJsonAnswer } from '../modelAnswers';
 import { estimateTokens, locationLabel, passageTokens, type ParsedDocument } from '../passages';
 import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoice, SourcesPreview } from '../ports';
 import { SourceNeed, type ContextDocument, type ContextPlan, type Source, type WorkflowState } from '../state';

@@ -1,8 +1,9 @@
 /**
- * Parsing helpers for model answers: YAML frontmatter, JSON objects, code fences.
+ * Reading model answers: YAML frontmatter, JSON objects, code fences (and writing the
+ * frontmatter of the documents made from them).
  *
  * Owns: turning raw model text into data, with error messages that can be fed back to the
- * model or shown to the person. Must not: decide whether the data is acceptable (gates.ts does).
+ * model or shown to the person. Must not: decide whether the data is acceptable (checks.ts does).
  */
 import { parseDocument, stringify } from 'yaml';
 import type * as z from 'zod';

@@ -1,5 +1,6 @@
 /**
- * Line diff between two texts (outline revisions), used by the Analysis panel.
+ * Line diff between two texts (outline revisions), used by the Analysis panel. Like everything
+ * in src/shared/, it is bundled into both the extension and the webview.
  *
  * Owns: a longest-common-subsequence diff over lines. Must not: import `vscode` or DOM APIs
  * (the webview bundles it; the extension host tests it).

@@ -5,7 +5,7 @@
  * kept in a per-gate draft (persisted by main.ts), so re-rendering or reloading the panel loses
  * nothing typed. Must not: validate or decide for the workflow (the extension and the core do).
  */
-import { diffLines } from '../../src/vscode/lineDiff';
+import { diffLines } from '../../src/shared/lineDiff';
 import type {
   ClarifyGate,
   FailuresGate,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GateError } from '../../src/core/errors';
-import { assertCanStart, assertCitationMap, findInternalMarkers, validateAnalystOutput, validateFinalFrontmatter, validateFullText } from '../../src/core/gates';
-import { extractJson, parseFrontmatter, stripOuterFence } from '../../src/core/markdown';
+import { assertCanStart, assertCitationMap, findInternalMarkers, validateAnalystOutput, validateFinalFrontmatter, validateFullText } from '../../src/core/checks';
+import { extractJson, parseFrontmatter, stripOuterFence } from '../../src/core/modelAnswers';
 import { Orchestrator } from '../../src/core/orchestrator';
 import { createState, STEPS, type StepName, type WorkflowState } from '../../src/core/state';
 import { harness } from '../helpers/core';

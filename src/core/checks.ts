@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { GateError } from './errors';
-import { formatZodError, parseFrontmatter } from './markdown';
+import { formatZodError, parseFrontmatter } from './modelAnswers';
 import { AnalystFrontmatter, STEPS, type Source, type StepName, type WorkflowState } from './state';
 
 // ---------------------------------------------------------------------------------------------
