@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import mammoth from 'mammoth';
 import { Orchestrator } from '../../src/core/orchestrator';
-import { parseFrontmatter } from '../../src/core/markdown';
+import { parseFrontmatter } from '../../src/core/modelAnswers';
 import { parseSourceEntry } from '../../src/core/sourcesSection';
 import { exportDocx } from '../../src/lazy/docx';
 import { exportPptx } from '../../src/lazy/pptx';
