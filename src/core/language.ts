@@ -331,35 +331,8 @@ export function chooseLanguage(input: {
   return { code: normalizeLanguageCode(input.interfaceLanguage) ?? 'en', source: 'interface' };
 }
 
-const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English',
-  it: 'Italian',
-  es: 'Spanish',
-  fr: 'French',
-  de: 'German',
-  pt: 'Portuguese',
-  nl: 'Dutch',
-  ca: 'Catalan',
-  el: 'Greek',
-  pl: 'Polish',
-  ro: 'Romanian',
-  sv: 'Swedish',
-  da: 'Danish',
-  no: 'Norwegian',
-  nb: 'Norwegian Bokmål',
-  fi: 'Finnish',
-  cs: 'Czech',
-  hu: 'Hungarian',
-  tr: 'Turkish',
-  ru: 'Russian',
-  uk: 'Ukrainian',
-  ar: 'Arabic',
-  he: 'Hebrew',
-  hi: 'Hindi',
-  ja: 'Japanese',
-  ko: 'Korean',
-  zh: 'Chinese',
-};
+/** Names the runtime's language data may lack or words differently; every other code is named by Intl. */
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', it: 'Italian', nb: 'Norwegian Bokmål' };
 
 /**
  * The English name of a language code (`it` → `Italian`; region subtags are ignored, so `pt-BR`

@@ -45,7 +45,7 @@ export async function loadLibrary(options: {
   workspaceFolders: string[];
   extraFolders: string[];
 }): Promise<PromptLibrary> {
-  const { loadPromptLibrary } = await import('../prompts/index.js');
+  const { loadPromptLibrary } = await import('../lazy/prompts');
   return loadPromptLibrary(options);
 }
 
