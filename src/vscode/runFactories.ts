@@ -2,9 +2,10 @@
  * Builds the workflow engine for one run: the language model and web search (real providers, or
  * the offline demo ones), the prompt library and the Orchestrator.
  *
- * Owns: the choice of providers and the lazy loading of the SDKs, the orchestrator and the prompt
- * loader (each is required only when a run starts, so activation stays fast). Must not: talk to
- * the person (the controller does).
+ * Owns: the choice of providers and the lazy loading of the SDKs (each SDK is a chunk of its own
+ * in dist/lazy/, see esbuild.mjs), the orchestrator and the prompt loader (each is required only
+ * when a run starts, so activation stays fast). Must not: talk to the person (the controller
+ * does).
  */
 import type { OrchestratorDeps, RunOptions, RunOutcome } from '../core/api';
 import type { PromptLibrary } from '../core/library';
@@ -30,11 +31,11 @@ export async function createProviders(request: ProviderRequest): Promise<Provide
     return { model: new DemoModel(), search: new DemoSearch() };
   }
   if (!request.anthropicKey) throw new Error('An Anthropic API key is required outside demo mode.');
-  const { AnthropicModel } = await import('../providers/anthropic.js');
+  const { AnthropicModel } = await import('../lazy/anthropic');
   const model = new AnthropicModel({ apiKey: request.anthropicKey, baseURL: request.anthropicBaseUrl, log: request.log });
   let search: WebSearch | null = null;
   if (request.exaKey) {
-    const { ExaSearch } = await import('../providers/exa.js');
+    const { ExaSearch } = await import('../lazy/exa');
     search = new ExaSearch({ apiKey: request.exaKey, baseURL: request.exaBaseUrl, log: request.log });
   }
   return { model, search };

@@ -52,6 +52,18 @@ export function documentProblemText(problem: DocumentProblem): string {
   }
 }
 
+/** A reader's note (English, see src/lazy/*Reader.ts) in the person's language. */
+export function documentNoteText(note: string): string {
+  const t = vscode.l10n.t;
+  let m = /^(\d+) of (\d+) pages have no text/.exec(note);
+  if (m) return t('{0} of {1} pages have no text (images or scans) and are not used.', m[1], m[2]);
+  m = /^Empty sheets not used: (.*)\.$/.exec(note);
+  if (m) return t('Empty sheets not used: {0}.', m[1]);
+  m = /^Slides without text, not used: (.*)\.$/.exec(note);
+  if (m) return t('Slides without text, not used: {0}.', m[1]);
+  return note;
+}
+
 function toGateDocument(d: DocumentPreview): GateDocument {
   return {
     path: d.path,
@@ -63,7 +75,7 @@ function toGateDocument(d: DocumentPreview): GateDocument {
     selectedTokens: d.selectedTokens,
     fits: d.fits,
     leftOut: d.leftOut,
-    notes: d.notes,
+    notes: d.notes.map(documentNoteText),
     skipped: d.skipped === true,
     problem: d.problem ? documentProblemText(d.problem) : undefined,
   };

@@ -6,7 +6,7 @@
  * The extension under test is loaded in development mode through the workbench URL (see
  * workbenchUrl), the way desktop VS Code's --extensionDevelopmentPath does it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   createWriteStream,
@@ -74,6 +74,11 @@ export interface CodeServerOptions {
   env?: Record<string, string | undefined>;
   /** Name used for the log file under out/test-artifacts/. */
   name?: string;
+  /**
+   * A packaged extension (.vsix) to install and run instead of loading the sources in
+   * development mode: the path a user takes.
+   */
+  vsix?: string;
 }
 
 export interface CodeServer {
@@ -213,6 +218,19 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     else env[key] = value;
   }
 
+  if (options.vsix) {
+    const installed = spawnSync(
+      process.execPath,
+      [CODE_SERVER_ENTRY, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', options.vsix],
+      { env, encoding: 'utf8', timeout: 120_000 },
+    );
+    if (installed.status !== 0) {
+      rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+      tempRoots.delete(tempRoot);
+      throw new Error(`code-server could not install ${options.vsix}:\n${installed.stdout}\n${installed.stderr}`);
+    }
+  }
+
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const logName = `code-server-${(options.name ?? 'run').replace(/[^a-z0-9_-]+/gi, '-')}.log`;
   const logStream = createWriteStream(path.join(ARTIFACTS_DIR, logName));
@@ -311,6 +329,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       userDataDir,
       output: () => output,
       workbenchUrl: ({ extensionTestsPath } = {}) => {
+        // An installed .vsix runs as installed; otherwise the sources load in development mode.
+        if (options.vsix && !extensionTestsPath) return `${origin}/?folder=${encodeURIComponent(workspaceDir)}`;
         const payload: [string, string][] = [['extensionDevelopmentPath', remote(PROJECT_ROOT)]];
         if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
         return `${origin}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -27,6 +27,8 @@ export interface SessionOptions {
   /** Start the fake APIs and point the extension at them (keys through the environment). */
   fakes?: boolean;
   settings?: Record<string, unknown>;
+  /** Install and run this packaged extension instead of the sources (development mode). */
+  vsix?: string;
 }
 
 export interface Session {
@@ -69,7 +71,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       env.ANTHROPIC_API_KEY = anthropic.apiKey;
       env.EXA_API_KEY = exa.apiKey;
     }
-    server = await startCodeServer({ name: options.name, settings, env });
+    server = await startCodeServer({ name: options.name, settings, env, vsix: options.vsix });
     browser = await launchBrowser();
     workbench = await openWorkbench(browser, server);
     await workbench.extensionLoaded();
