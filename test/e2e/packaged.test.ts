@@ -30,7 +30,7 @@ describe('the packaged extension reads documents', { timeout: 8 * 60_000 }, () =
     vsix = path.join(dir, 'strategic-analysis.vsix');
     const packed = spawnSync(
       process.execPath,
-      [path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix],
+      [path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
       { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
     );
     assert.equal(packed.status, 0, `vsce package failed:\n${packed.stdout}\n${packed.stderr}`);

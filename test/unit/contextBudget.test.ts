@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { contextBudgetFor, planContext, selectForAnalyst, SHARED_SHARE } from '../../src/core/contextBudget';
 import { citationLabel, makePassage, textPassages, type Passage } from '../../src/core/passages';
 import { numberCitations } from '../../src/core/provenance';
+import { webPassages } from '../../src/core/steps/citations';
 import type { Source } from '../../src/core/state';
 
 const page = (n: number, text: string, path = 'report.pdf'): Passage => makePassage(n, text, { kind: 'page', path, page: n });
@@ -73,6 +74,21 @@ describe('located passages of text and their provenance in the document', () => 
       assert.ok(b.startLine > a.endLine, 'line ranges follow each other');
     }
     assert.equal(passages.map((p) => p.text).join('\n\n'), text);
+  });
+
+  it('a web result becomes passages located by its URL, title and date', () => {
+    const withHighlights = webPassages({ url: 'https://example.org/a', title: 'Market study', publishedDate: '2026-03-01', highlights: ['Sensors grew 7%.', ' ', 'Prices fell.'] });
+    assert.deepEqual(
+      withHighlights.map((p) => [p.n, p.text, p.location]),
+      [
+        [1, 'Sensors grew 7%.', { kind: 'web', url: 'https://example.org/a', title: 'Market study', publishedDate: '2026-03-01' }],
+        [2, 'Prices fell.', { kind: 'web', url: 'https://example.org/a', title: 'Market study', publishedDate: '2026-03-01' }],
+      ],
+    );
+    const fromText = webPassages({ url: 'https://example.org/b', title: '', highlights: [], text: 'One.\n\nTwo.' });
+    assert.deepEqual(fromText.map((p) => p.text), ['One.\n\nTwo.']);
+    assert.equal(citationLabel(fromText[0].location), 'https://example.org/b');
+    assert.deepEqual(webPassages({ url: 'https://example.org/c', title: 'x', highlights: [] }), []);
   });
 
   it('numbers cited passages and sources, and links the Sources entries to the files', () => {

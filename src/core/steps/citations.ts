@@ -11,7 +11,8 @@ import { CancelledError, errorMessage, GateError } from '../errors';
 import { currentOutline, outputLanguageName, sharedPrefix, sourceRegistryText } from '../promptText';
 import { assertCitationMap, unknownSourceIds } from '../checks';
 import { parseJsonAnswer } from '../modelAnswers';
-import type { ModelMessage } from '../ports';
+import { groupBlocks, makePassage, paragraphs, type Passage } from '../passages';
+import type { ModelMessage, SearchResult } from '../ports';
 import type { CitationEntry, Source } from '../state';
 import { nextSourceId } from './sources';
 
@@ -45,6 +46,14 @@ export function registerAnalystSources(ctx: RunContext): void {
       s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: src.url, documentRef: src.document, analyst: run.id });
     }
   }
+}
+
+/** A web result as located passages: its highlights, or its text in paragraphs, each at its URL. */
+export function webPassages(r: SearchResult): Passage[] {
+  const location = { kind: 'web' as const, url: r.url, ...(r.title ? { title: r.title } : {}), ...(r.publishedDate ? { publishedDate: r.publishedDate } : {}) };
+  const texts = r.highlights.map((h) => h.trim()).filter(Boolean);
+  const pieces = texts.length ? texts : groupBlocks(paragraphs(r.text ?? '')).map((g) => g.map((b) => b.text).join('\n\n'));
+  return pieces.map((text, i) => makePassage(i + 1, text, location));
 }
 
 export function searchKey(query: string): string {
@@ -97,6 +106,7 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
       url: r.url,
       publishedDate: r.publishedDate,
       excerpt: (r.highlights.join(' … ') || r.text || '').slice(0, 500),
+      passages: webPassages(r),
     };
     s.sources.push(src);
     ids.push(src.id);
