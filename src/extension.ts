@@ -63,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi
     vscode.commands.registerCommand('strategicAnalysis.cancel', run((c) => c.cancel())),
     vscode.commands.registerCommand('strategicAnalysis.showRunLog', run((c, arg) => c.showRunLog(arg))),
     vscode.commands.registerCommand('strategicAnalysis.openPanel', run((c) => c.openPanel())),
+    vscode.commands.registerCommand('strategicAnalysis.openWorkedExample', run((c) => c.openWorkedExample())),
     vscode.commands.registerCommand('strategicAnalysis.setAnthropicKey', () => keys.prompt('anthropic')),
     vscode.commands.registerCommand('strategicAnalysis.clearAnthropicKey', () => keys.clear('anthropic')),
     vscode.commands.registerCommand('strategicAnalysis.setExaKey', () => keys.prompt('exa')),

@@ -11,4 +11,5 @@ export const COMMAND_TITLES = [
   'Open Analyses Panel',
   'Export Analysis to Word',
   'Export Key Findings to Slides',
+  'Open the Worked Example',
 ];

@@ -21,6 +21,7 @@ import { readSettings, type ExtensionSettings } from './config';
 import { DraftDocuments } from './drafts';
 import { EXPORT_COMMANDS } from './export/exportCommands';
 import { createEngine, createProviders, loadLibrary } from './runFactories';
+import { isWorkedExampleProblem, offerWorkedExample, workedExampleProblem } from './workedExample';
 import type { ApiKeys } from './keys';
 import type { ChannelLog } from './log';
 import { AnalysisPanel } from './panel';
@@ -279,7 +280,7 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   /** Start Analysis. `problemArg` (a string) skips the questions, for scripted use. */
-  async start(problemArg?: unknown): Promise<void> {
+  async start(problemArg?: unknown, options: { demo?: boolean } = {}): Promise<void> {
     if (this.busy() || !this.requireWorkspace()) return;
     let problem = typeof problemArg === 'string' ? problemArg.trim() : undefined;
     if (typeof problemArg === 'string' && !problem) {
@@ -288,7 +289,14 @@ export class AnalysisController implements vscode.Disposable {
     }
     problem ??= await askProblem();
     if (!problem) return;
-    await this.runWorkflow({ kind: 'start', problem });
+    if ((options.demo ?? this.demoExpected) && !isWorkedExampleProblem(problem)) offerWorkedExample();
+    await this.runWorkflow({ kind: 'start', problem, demo: options.demo });
+  }
+
+  /** Open the Worked Example: a demo run (free, whatever the keys) on the sample workspace's problem. */
+  async openWorkedExample(): Promise<void> {
+    const problem = await workedExampleProblem(this.options.context.extensionUri);
+    await this.start(problem, { demo: true });
   }
 
   /** Resume Analysis: `idArg` names the run; otherwise a quick pick of unfinished runs. */
@@ -474,7 +482,7 @@ export class AnalysisController implements vscode.Disposable {
     return { demo, anthropicKey: anthropic?.value, exaKey: exa?.value };
   }
 
-  private async runWorkflow(request: { kind: 'start'; problem: string } | { kind: 'resume'; id: string }): Promise<void> {
+  private async runWorkflow(request: { kind: 'start'; problem: string; demo?: boolean } | { kind: 'resume'; id: string }): Promise<void> {
     const root = this.workspaceRoot();
     if (!root) return;
     const { context, log } = this.options;
@@ -499,7 +507,7 @@ export class AnalysisController implements vscode.Disposable {
         return;
       }
     }
-    const choice = await this.decideProviders(settings, runDemo);
+    const choice = await this.decideProviders(settings, request.kind === 'start' ? request.demo : runDemo);
     if (!choice || this.active) return;
 
     const abort = new AbortController();
