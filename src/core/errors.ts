@@ -37,15 +37,11 @@ export class StepError extends Error {
   }
 }
 
-/**
- * A provider could not be used because of its configuration (missing key, bad base URL, unknown
- * model). `setting` says what to fix; `service` which provider's setting it is, when it matters.
- */
+/** A provider could not be used because of its configuration (missing key, bad base URL). */
 export class ConfigurationError extends Error {
   constructor(
     readonly setting: 'anthropicKey' | 'exaKey' | 'baseUrl' | 'model' | 'other',
     message: string,
-    readonly service?: 'anthropic' | 'exa',
   ) {
     super(message);
     this.name = 'ConfigurationError';

@@ -61,11 +61,7 @@ export function checkedBaseUrl(value: string, service: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigurationError(
-      'baseUrl',
-      `The ${service} base URL "${value}" is not a valid http(s) URL.`,
-      /exa/i.test(service) ? 'exa' : 'anthropic',
-    );
+    throw new ConfigurationError('baseUrl', `The ${service} base URL "${value}" is not a valid http(s) URL.`);
   }
   return value.replace(/\/+$/, '');
 }

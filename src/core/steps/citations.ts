@@ -13,13 +13,11 @@ import { assertCitationMap, unknownSourceIds } from '../checks';
 import { parseJsonAnswer } from '../modelAnswers';
 import { groupBlocks, makePassage, paragraphs, type Passage } from '../passages';
 import type { ModelMessage, SearchResult } from '../ports';
-import { SourceId, type CitationEntry, type Source } from '../state';
-import { httpUrl } from '../safeText';
-import { redactKeyShapedText } from '../secrets';
+import type { CitationEntry, Source } from '../state';
 import { nextSourceId } from './sources';
 
 const CitationsAnswer = z.object({
-  citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(SourceId) })).default([]),
+  citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(z.string()) })).default([]),
   gaps: z.array(z.object({ point: z.string().min(1), query: z.string().default('') })).default([]),
   factual: z.boolean().optional(),
 });
@@ -45,8 +43,7 @@ export function registerAnalystSources(ctx: RunContext): void {
         (x) => x.level === 'L0' && (names.includes(x.title.trim().toLowerCase()) || (!!src.document && x.documentRef === src.document)),
       );
       if (l0) continue;
-      // Only web addresses are kept as a source's URL (the one rule of safeText.httpUrl).
-      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: httpUrl(src.url), documentRef: src.document, analyst: run.id });
+      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: src.url, documentRef: src.document, analyst: run.id });
     }
   }
 }
@@ -97,13 +94,7 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
   }
   const ids: string[] = [];
   for (const r of out.results) {
-    // A result without a web address (javascript:, data:, ...) cannot be a source.
-    const url = httpUrl(r.url);
-    if (!url) {
-      ctx.log.warn(`A web search result for "${query}" was skipped: its address is not http(s).`);
-      continue;
-    }
-    const existing = s.sources.find((x) => x.url && normalizeUrl(x.url) === normalizeUrl(url));
+    const existing = s.sources.find((x) => x.url && normalizeUrl(x.url) === normalizeUrl(r.url));
     if (existing) {
       ids.push(existing.id);
       continue;
@@ -111,10 +102,10 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
     const src: Source = {
       id: nextSourceId(s.sources),
       level: 'L2',
-      title: redactKeyShapedText(r.title || url),
-      url,
+      title: r.title || r.url,
+      url: r.url,
       publishedDate: r.publishedDate,
-      excerpt: redactKeyShapedText(r.highlights.join(' … ') || r.text || '').slice(0, 500),
+      excerpt: (r.highlights.join(' … ') || r.text || '').slice(0, 500),
       passages: webPassages(r),
     };
     s.sources.push(src);
@@ -175,12 +166,8 @@ export async function runCitations(ctx: RunContext): Promise<void> {
   s.gaps = answer.gaps.map((g) => g.point);
 
   if (s.webSearchAllowed && ctx.search) {
-    const errorsBefore = s.errors.length;
-    const searchesBefore = s.searches.length;
-    let asked = 0;
     for (const gap of answer.gaps) {
       if (!gap.query.trim()) continue;
-      if (!s.searches.some((x) => x.key === searchKey(gap.query)) && s.searches.length < ctx.settings.maxSearchesPerAnalysis) asked++;
       const ids = await searchGap(ctx, gap.query);
       if (ids.length) {
         const entry = map.find((c) => c.point === gap.point);
@@ -188,14 +175,6 @@ export async function runCitations(ctx: RunContext): Promise<void> {
         else map.push({ point: gap.point, sourceIds: ids });
         s.gaps = s.gaps.filter((g) => g !== gap.point);
       }
-    }
-    // Every search asked for failed: the person is told, in the panel and with the outcome.
-    if (asked > 0 && s.searches.length === searchesBefore && s.errors.length > errorsBefore) {
-      const detail = s.errors[s.errors.length - 1].message;
-      s.notices = s.notices.filter((n) => n.kind !== 'web-search-failed');
-      s.notices.push({ at: ctx.now(), step: 'citations', kind: 'web-search-failed', detail });
-      ctx.log.warn(`Every web search failed (${asked}); the document has no web sources. ${detail}`);
-      ctx.runLog.gate({ step: 'citations', gate: 'web-search', passed: false, detail: `every web search failed (${asked}): ${detail}` });
     }
   }
   s.citationMap = map;
