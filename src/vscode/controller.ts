@@ -19,7 +19,7 @@ import { FileStateStore, runTitle } from '../core/stateStore';
 import type { StepName, WorkflowState } from '../core/state';
 import { readSettings, type ExtensionSettings } from './config';
 import { DraftDocuments } from './drafts';
-import { EXPORT_COMMANDS } from './export/exportCommands';
+import { EXPORT_COMMANDS, notificationText } from './export/exportCommands';
 import { createEngine, createProviders, loadLibrary } from './runFactories';
 import { isWorkedExampleProblem, offerWorkedExample, workedExampleProblem } from './workedExample';
 import type { ApiKeys } from './keys';
@@ -426,7 +426,14 @@ export class AnalysisController implements vscode.Disposable {
   /** An export button of a finished analysis in the panel: the export commands do the work. */
   private async exportRun(id: string, format: 'docx' | 'pptx'): Promise<void> {
     const root = this.workspaceRoot();
-    const rel = (await this.getStore().load(id)).state.finalDocument?.path;
+    let rel: string | undefined;
+    try {
+      rel = (await this.getStore().load(id)).state.finalDocument?.path;
+    } catch (err) {
+      this.options.log.error(`Export of ${id}: its state could not be read: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('This analysis could not be exported: {0}', notificationText(errorMessage(err))));
+      return;
+    }
     if (!root || !rel) {
       void vscode.window.showErrorMessage(vscode.l10n.t('This analysis has no saved document to export.'));
       return;

@@ -306,15 +306,38 @@ export class Workbench {
     return names;
   }
 
-  /** Waits for a notification toast whose message matches. */
+  /**
+   * Waits for a notification whose message matches: as a toast, or — VS Code does not always
+   * raise a toast for a notification posted while a webview has focus — in the notification
+   * center, which is looked at once the toast has not come for a few seconds.
+   */
   async waitForNotification(text: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<string> {
+    const matches = (m: string) => (typeof text === 'string' ? m.includes(text) : text.test(m));
     const deadline = Date.now() + timeout;
+    let nextCenterLook = Date.now() + 3_000;
     while (Date.now() < deadline) {
-      const match = (await this.notifications()).find((m) => (typeof text === 'string' ? m.includes(text) : text.test(m)));
+      const match = (await this.notifications()).find(matches);
       if (match !== undefined) return match;
+      if (Date.now() >= nextCenterLook) {
+        const found = (await this.notificationCenter()).find(matches);
+        if (found !== undefined) return found;
+        nextCenterLook = Date.now() + 3_000;
+      }
       await this.page.waitForTimeout(150);
     }
-    throw new Error(`No notification "${String(text)}" (shown: ${(await this.notifications()).join(' | ')})`);
+    const shown = (await this.notifications()).join(' | ');
+    const center = (await this.notificationCenter()).join(' | ');
+    throw new Error(`No notification "${String(text)}" (shown: ${shown}; in the notification center: ${center})`);
+  }
+
+  /** The messages in the notification center (opened to read them, then closed again). */
+  async notificationCenter(): Promise<string[]> {
+    await this.runCommand('Notifications: Show Notifications').catch(() => undefined);
+    const items = this.page.locator('.notifications-center .notification-list-item-message');
+    await items.first().waitFor({ state: 'visible', timeout: 1_000 }).catch(() => undefined);
+    const found = (await items.allTextContents()).map((t) => t.trim());
+    await this.runCommand('Notifications: Hide Notifications').catch(() => undefined);
+    return found;
   }
 
   /** Clicks a button of the notification whose message matches. */
