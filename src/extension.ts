@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisController } from './vscode/controller';
 import { ExportCommands } from './vscode/export/exportCommands';
+import { inert } from './vscode/inertText';
 import { ApiKeys } from './vscode/keys';
 import { ChannelLog } from './vscode/log';
 
@@ -53,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): StrategicAnalysisApi
         log.error(message);
         commandErrors.push(message);
         if (commandErrors.length > 20) commandErrors.shift();
-        void vscode.window.showErrorMessage(message);
+        void vscode.window.showErrorMessage(inert(message));
       }
     };
 

@@ -32,7 +32,7 @@ export interface GateContext {
   save(): void;
 }
 
-function actions(...buttons: HTMLElement[]): HTMLElement {
+function actions(...buttons: Array<HTMLElement | null>): HTMLElement {
   return h('div', { class: 'actions' }, buttons);
 }
 
@@ -77,7 +77,9 @@ function showError(el: HTMLElement, text: string): void {
 function sourcesGate(gate: SourcesGate, ctx: GateContext): HTMLElement {
   const { s, draft } = ctx;
   const hintId = uid('hint');
-  const webSearch = () => gate.webSearchAvailable && (draft.webSearch === undefined ? gate.need !== 'low' : draft.webSearch === true);
+  // Asked again: the previous answer's web search choice is where the form starts.
+  const initialWebSearch = gate.webSearch ?? gate.need !== 'low';
+  const webSearch = () => gate.webSearchAvailable && (draft.webSearch === undefined ? initialWebSearch : draft.webSearch === true);
   const continueButton = button(s.continue, () => ctx.post({ type: 'sources-continue', gateId: gate.gateId, webSearch: webSearch() }), {
     icon: 'arrow-right',
     disabled: gate.reading,
@@ -398,7 +400,8 @@ function failuresForm(gate: FailuresGate, ctx: GateContext): HTMLElement {
     gate.succeeded.length ? h('p', {}, gate.succeeded.join(', ')) : null,
     actions(
       button(s.retryFailed, () => decide('retry-failed'), { icon: 'refresh' }),
-      button(s.continuePartial, () => decide('continue-partial'), { variant: 'secondary' }),
+      // Partial results need at least one analyst that succeeded.
+      gate.succeeded.length ? button(s.continuePartial, () => decide('continue-partial'), { variant: 'secondary' }) : null,
       button(s.abortAnalysis, () => decide('abort'), { variant: 'danger', icon: 'stop-circle' }),
     ),
   );

@@ -118,6 +118,7 @@ function renderActive(s: WebviewStrings, v: ViewState): void {
         v.demo
           ? ''
           : h('p', { class: 'muted run-cost' }, a.budgetUsd !== null ? format(s.costOfBudget, usd(a.costUsd), usd(a.budgetUsd)) : `${s.cost}: ${usd(a.costUsd)}`),
+        a.notices.map((n) => h('p', { class: 'notice', role: 'status' }, icon('warning'), ' ', h('span', {}, n))),
         a.analysts.length
           ? h(
               'ul',

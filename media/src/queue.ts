@@ -1,8 +1,9 @@
 /**
  * The review queue of the Analysis panel: every run of the workspace, in the order the
  * extension sends (what needs the person first), grouped under a heading per kind — awaiting
- * you, failed (with the reason and Resume), running, overnight, stopped, done — each with its
- * cost.
+ * you (and runs interrupted when their window was closed, with Resume), failed (with the reason
+ * and Resume), running, overnight, stopped, done — each with its cost and what the person should
+ * know about its outcome.
  *
  * Owns: rendering the queue and its clicks. Must not: sort or decide what a run needs (the
  * extension does, see src/core/runIndex.ts), or render run text as HTML.
@@ -22,7 +23,7 @@ const STATUS_ICONS: Record<RunEntry['status'], string> = {
 type Group = 'awaiting' | 'failed' | 'running' | 'overnight' | 'stopped' | 'done';
 
 export function groupOf(r: RunEntry): Group {
-  if (r.status === 'awaiting' || r.overnight === 'results-ready') return 'awaiting';
+  if (r.status === 'awaiting' || r.overnight === 'results-ready' || r.interrupted) return 'awaiting';
   if (r.status === 'failed') return 'failed';
   if (r.overnight === 'submitted' || r.overnight === 'in-progress') return 'overnight';
   if (r.status === 'running') return 'running';
@@ -43,6 +44,7 @@ function groupTitle(s: WebviewStrings, g: Group): string {
 }
 
 function statusText(s: WebviewStrings, r: RunEntry): string {
+  if (r.interrupted) return s.statusInterrupted;
   if (r.overnight === 'submitted') return s.overnightSubmitted;
   if (r.overnight === 'in-progress') return s.overnightInProgress;
   if (r.overnight === 'results-ready') return s.overnightReady;
@@ -73,16 +75,22 @@ function entry(s: WebviewStrings, r: RunEntry, activeId: string | null, post: (m
   b.setAttribute('aria-describedby', descId);
   b.title = hint ? `${r.title} — ${hint}` : r.title;
   const meta = [statusText(s, r), stepName(s, r.step), new Date(r.updatedAt).toLocaleDateString(), costText(s, r)].filter(Boolean).join(' · ');
+  // A run whose window was closed or killed: shown as interrupted, with Resume.
+  const interrupted = r.interrupted && r.id !== activeId;
   return h(
     'li',
-    { class: `queue-entry status-${r.status}` },
-    icon(r.overnight && r.status !== 'done' ? 'watch' : STATUS_ICONS[r.status]),
+    { class: `queue-entry status-${interrupted ? 'interrupted' : r.status}` },
+    icon(interrupted ? 'debug-pause' : r.overnight && r.status !== 'done' ? 'watch' : STATUS_ICONS[r.status]),
     h(
       'div',
       { class: 'queue-text' },
       b,
       h('span', { id: descId, class: 'muted queue-meta' }, meta),
       r.status === 'failed' && r.error ? h('span', { class: 'queue-error' }, r.error) : null,
+      r.notices.map((n) => h('span', { class: 'queue-notice' }, icon('warning'), ' ', n)),
+      interrupted && !activeId
+        ? button(s.resumeRun, () => post({ type: 'open-run', id: r.id }), { variant: 'secondary', icon: 'debug-continue', ariaLabel: `${s.resumeRun}: ${r.title}` })
+        : null,
       r.status === 'failed' && r.id !== activeId
         ? button(s.resumeHint, () => post({ type: 'open-run', id: r.id }), { variant: 'secondary', icon: 'debug-restart', ariaLabel: `${s.resumeHint}: ${r.title}` })
         : null,

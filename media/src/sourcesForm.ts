@@ -125,6 +125,10 @@ export function sourcesForm(gate: SourcesGate, ctx: GateContext, parts: { cancel
     h('h2', { id: 'gate-title' }, s.sourcesTitle),
     h('p', { class: `need need-${gate.need}` }, format(s.sourceNeed, needWord)),
     gate.rationale ? h('p', { class: 'rationale' }, gate.rationale) : null,
+    // Why documents of the previous answer were not used; the rest of it is kept below.
+    gate.problem
+      ? h('div', { class: 'error sources-problem', role: 'alert' }, gate.problem.split('\n').map((line) => h('p', {}, icon('error'), ' ', line)))
+      : null,
     h('h3', {}, s.contextDocuments),
     budgetLine(gate, s),
     docs,

@@ -27,6 +27,7 @@
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import * as z from 'zod';
+import { isHttpUrl } from './safeText';
 
 /** Text, accepting numbers, booleans and dates written where text was expected. */
 const Text = z.preprocess((v) => {
@@ -47,17 +48,7 @@ const TextList = z.preprocess(
 
 const HttpUrl = z.preprocess(
   (v) => (v === null || v === '' ? undefined : v),
-  Text.refine(
-    (u) => {
-      try {
-        const parsed = new URL(u);
-        return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be a full web address starting with http:// or https://' },
-  ).optional(),
+  Text.refine((u) => isHttpUrl(u), { message: 'must be a full web address starting with http:// or https://' }).optional(),
 );
 
 /** Alternative field names accepted for a source, mapped to the canonical one. */

@@ -13,6 +13,7 @@ import { CancelledError, isAbortError } from './errors';
 import type { PromptLibrary } from './library';
 import type { Clock, Documents, LanguageModel, Log, ModelMessage, ModelRequest, ModelResponse, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import { RunLog } from './runLog';
+import { redactKeyShapedText } from './secrets';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
 import { textDocuments } from './textDocuments';
 import type { HistoryEntry, ModelCallRecord, StepName, WorkflowState } from './state';
@@ -185,12 +186,24 @@ export class RunContext {
     return this.state.calls.find((c) => c.key === key);
   }
 
+  /** The key a call of `step` is recorded under: in a new round of attempts, a new key. */
+  callKey(step: StepName, key: string): string {
+    const round = this.state.attemptRounds[step] ?? 1;
+    return round > 1 ? `${key}#round${round}` : key;
+  }
+
+  /** Starts a new round of attempts for `step` (its check failed on every attempt). */
+  newRound(step: StepName): void {
+    this.state.attemptRounds[step] = (this.state.attemptRounds[step] ?? 1) + 1;
+  }
+
   /**
    * Makes a model call, or returns the recorded answer when this key already finished (resume).
    * The answer is recorded and the state checkpointed before this returns.
    */
   async call(spec: CallSpec): Promise<ModelCallRecord> {
-    const done = this.recorded(spec.key);
+    const key = this.callKey(spec.step, spec.key);
+    const done = this.recorded(key);
     if (done) {
       this.log.debug(`Reusing the recorded answer of ${spec.key}.`);
       void this.runLog.modelCall({ ...done, label: spec.label, reused: true });
@@ -268,7 +281,8 @@ export class RunContext {
     const cost = this.model.demo ? 0 : callCost(this.prices, response.model || model, response.usage, options);
     if (cost === null) this.warnUnpriced(response.model || model);
     const record: ModelCallRecord = {
-      key: spec.key,
+      // In a new round of attempts of its step, the call is recorded under a new key.
+      key: this.callKey(spec.step, spec.key),
       step: spec.step,
       model: response.model || model,
       usage: response.usage,
@@ -278,7 +292,8 @@ export class RunContext {
       durationMs: response.durationMs,
       stopReason: response.stopReason,
       at: this.now(),
-      text: response.text,
+      // An answer quoting something shaped like an API key keeps its text, minus the key.
+      text: redactKeyShapedText(response.text),
     };
     this.state.calls.push(record);
     this.runLog.modelCall({

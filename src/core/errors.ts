@@ -37,11 +37,15 @@ export class StepError extends Error {
   }
 }
 
-/** A provider could not be used because of its configuration (missing key, bad base URL). */
+/**
+ * A provider could not be used because of its configuration (missing key, bad base URL, unknown
+ * model). `setting` says what to fix; `service` which provider's setting it is, when it matters.
+ */
 export class ConfigurationError extends Error {
   constructor(
     readonly setting: 'anthropicKey' | 'exaKey' | 'baseUrl' | 'model' | 'other',
     message: string,
+    readonly service?: 'anthropic' | 'exa',
   ) {
     super(message);
     this.name = 'ConfigurationError';

@@ -9,8 +9,9 @@
 import type { OrchestratorDeps, RunOptions, RunOutcome } from './api';
 import { CancelledByPerson, RunContext } from './context';
 import { runCost } from './cost';
-import { CancelledError, errorMessage } from './errors';
+import { CancelledError, errorMessage, GateError } from './errors';
 import { assertCanStart } from './checks';
+import { problemOverLimit } from './problemSize';
 import { createState, nextStep, type StepName, type WorkflowState } from './state';
 import { defaultRunId } from './stateStore';
 import { resetInterrupted, runAnalysts } from './steps/analysts';
@@ -44,6 +45,14 @@ export class Orchestrator {
   async start(problem: string, options: RunOptions = {}): Promise<RunOutcome> {
     if (!problem.trim()) {
       throw new Error('The problem is empty: describe the decision or question to analyse.');
+    }
+    const over = problemOverLimit(problem);
+    if (over) {
+      throw new Error(
+        `The problem is ${over.chars} characters long (about ${over.tokens} tokens); a problem may have at most ${over.maxChars}, ` +
+          'because it is sent with every model call. Nothing was sent. Keep the problem to the question itself and add the long text ' +
+          'as a context document at the sources step.',
+      );
     }
     const now = (this.deps.clock ?? { now: () => new Date() }).now();
     const state = createState({ id: defaultRunId(problem, now), problem, now, demo: this.deps.model.demo === true });
@@ -123,6 +132,11 @@ export class Orchestrator {
       ctx.runLog.decision({ step: s.step, gate: s.awaiting ?? s.step, decision: 'cancel', detail: error.message });
     } else {
       s.status = 'failed';
+      // The step's answers failed its check on every attempt: resuming makes a new round of
+      // attempts instead of replaying the rejected answers.
+      if (err instanceof GateError && err.step === s.step && err.gate !== 'sequence' && err.gate !== 'precondition') {
+        ctx.newRound(s.step);
+      }
       s.errors.push({ at: ctx.now(), step: s.step, message: errorMessage(err) });
       ctx.record(s.step, 'error', errorMessage(err));
       ctx.runLog.error({ step: s.step, message: errorMessage(err) });
@@ -136,9 +150,30 @@ export class Orchestrator {
       await ctx.flush();
     } catch (saveErr) {
       ctx.log.error(`The state could not be saved after the run stopped: ${errorMessage(saveErr)}`);
+      await this.recordStop(s, saveErr);
     }
     await ctx.runLog.summary(s);
     return { state: s, error: err instanceof CancelledByPerson ? undefined : error };
+  }
+
+  /**
+   * The run stopped and its state cannot be written (it holds one of the person's keys, say):
+   * the last state that was written gets the stop recorded instead, so no run is left on disk
+   * as `running` after it stopped.
+   */
+  private async recordStop(s: WorkflowState, saveErr: unknown): Promise<void> {
+    try {
+      const { state: last } = await this.deps.store.load(s.id);
+      if (last.status === s.status) return;
+      last.status = s.status;
+      last.awaiting = null;
+      last.updatedAt = s.updatedAt;
+      last.errors.push({ at: s.updatedAt, step: s.step, message: `The run stopped and its latest state could not be saved: ${errorMessage(saveErr)}` });
+      for (const a of Object.values(last.analysts)) resetInterrupted(a);
+      await this.deps.store.save(last);
+    } catch (err) {
+      this.deps.log?.error(`The stop of the run could not be recorded either: ${errorMessage(err)}`);
+    }
   }
 }
 

@@ -204,6 +204,8 @@ export interface SourceChoiceRequest {
   language: string;
   /** Why the previous choice could not be used (unreadable file, malformed briefing), if any. */
   problem?: string;
+  /** The previous choice without the files that could not be used: the gate starts from it. */
+  previous?: { contextFiles: string[]; briefingFile?: string; webSearch: boolean };
   /** Tokens of context the documents may take (the context budget). */
   budgetTokens: number;
   /**
@@ -363,6 +365,7 @@ export interface RunSummary {
   unpricedModels?: string[];
   /** Overnight runs: `submitted`, `in-progress`, `results-ready`. */
   overnight?: string;
+  notices?: WorkflowState['notices'];
 }
 
 export interface LoadResult {

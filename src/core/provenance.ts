@@ -13,6 +13,7 @@ import path from 'node:path';
 import { documentLabels, sourceLevelLabel } from './documentLabels';
 import { citedRefs, CITATION_PATTERN } from './checks';
 import { citationLabel, type Location } from './passages';
+import { escapeInline, httpUrl } from './safeText';
 import type { Source } from './state';
 
 
@@ -40,8 +41,10 @@ export interface NumberedCitations {
 
 /**
  * Replaces `[S#]` and `[S#.n]` citations with numbers in order of first appearance (linked when
- * the source has a URL) and returns the body and the Sources section. `documentFolder` is the
- * workspace-relative folder the final document is written to.
+ * the source has an http(s) URL: the one rule of safeText.httpUrl) and returns the body and the
+ * Sources section. Titles, dates and document names come from the web, the model or the person's
+ * files and are written as literal text. `documentFolder` is the workspace-relative folder the
+ * final document is written to.
  */
 export function numberCitations(body: string, registry: Source[], language: string, documentFolder = ''): NumberedCitations {
   const levelLabel = (s: Source) => sourceLevelLabel(s.level, language, s.analyst);
@@ -54,23 +57,25 @@ export function numberCitations(body: string, registry: Source[], language: stri
   const numbered = body.replace(CITATION_PATTERN, (_m, id: string, n?: string) => {
     const key = n ? `${id}.${n}` : id;
     const num = order.indexOf(key) + 1;
-    const src = byId.get(id)!;
-    return src.url ? `[[${num}]](${src.url})` : `[${num}]`;
+    const url = httpUrl(byId.get(id)!.url);
+    return url ? `[[${num}]](${url})` : `[${num}]`;
   });
   const lines = order.map((key, i) => {
     const [id, n] = key.split('.');
     const s = byId.get(id)!;
     const passage = n ? (s.passages ?? []).find((p) => p.n === Number(n)) : undefined;
-    const when = s.publishedDate ? ` (${s.publishedDate.slice(0, 10)})` : '';
+    const when = s.publishedDate ? ` (${escapeInline(s.publishedDate.slice(0, 10))})` : '';
+    const url = httpUrl(s.url);
+    const title = escapeInline(s.title);
     if (passage && passage.location.kind !== 'web') {
       return `${i + 1}. [${linkText(citationLabel(passage.location))}](${fileLink(documentFolder, passage.location.path, passage.location)}) — ${levelLabel(s)}`;
     }
-    if (s.url) return `${i + 1}. ${s.title}${when} <${s.url}> — ${levelLabel(s)}`;
+    if (url) return `${i + 1}. ${title}${when} <${url}> — ${levelLabel(s)}`;
     if (s.level === 'L0' && s.documentRef && s.passages?.length) {
       return `${i + 1}. [${linkText(s.documentRef)}](${fileLink(documentFolder, s.documentRef)}) — ${levelLabel(s)}`;
     }
-    const where = s.documentRef && s.documentRef !== s.title ? ` — ${s.documentRef}` : '';
-    return `${i + 1}. ${s.title}${when}${where} — ${levelLabel(s)}`;
+    const where = s.documentRef && s.documentRef !== s.title ? ` — ${escapeInline(s.documentRef)}` : '';
+    return `${i + 1}. ${title}${when}${where} — ${levelLabel(s)}`;
   });
   const cited: Source[] = [];
   for (const key of order) {

@@ -13,7 +13,7 @@
 import * as path from 'node:path';
 import * as z from 'zod';
 import type { RunSummary } from './ports';
-import { RunStatus, StepName } from './state';
+import { Notice, RunStatus, StepName } from './state';
 
 export const SUMMARY_FILE = 'summary.json';
 const SUMMARY_VERSION = 1;
@@ -34,6 +34,7 @@ const SummarySchema = z.object({
     error: z.string().optional(),
     unpricedModels: z.array(z.string()).optional(),
     overnight: z.string().optional(),
+    notices: z.array(Notice).optional(),
   }),
 });
 

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { DocumentFormat, Passage } from './passages';
+import { redactKeyShapedText } from './secrets';
 
 export const STATE_VERSION = 1;
 
@@ -166,10 +167,19 @@ export const OutlineRevision = z.object({
 });
 export type OutlineRevision = z.infer<typeof OutlineRevision>;
 
+/**
+ * A source id as the model may write it: `S3` or a passage `S3.2` (also `[S3]`, normalized). Anything else
+ * is refused, so an answer's text can never pose as an id (and reach a message as one).
+ */
+export const SourceId = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().replace(/^\[(.*)\]$/, '$1').trim() : v),
+  z.string().regex(/^S\d+(?:\.\d+)?$/, { message: 'must be a source id of the form S<number> (or S<number>.<passage>), such as S3 or S3.2' }),
+);
+
 export const CitationEntry = z.object({
   /** The outline point (heading or bullet text) the sources support. */
   point: z.string().min(1),
-  sourceIds: z.array(z.string()).min(1),
+  sourceIds: z.array(SourceId).min(1),
 });
 export type CitationEntry = z.infer<typeof CitationEntry>;
 
@@ -207,6 +217,16 @@ export const ContextPlanSchema = z.object({
   leftOut: z.array(PassageRef).default([]),
 });
 export type ContextPlan = z.infer<typeof ContextPlanSchema>;
+/** Something about the outcome the person must be told (the run still went on). */
+export const Notice = z.object({
+  at: z.string(),
+  step: StepName,
+  /** `web-search-failed`: every web search of the run failed, the document has no web sources. */
+  kind: z.enum(['web-search-failed']),
+  /** Details in words (the last error), for the log and the panel. */
+  detail: z.string().default(''),
+});
+export type Notice = z.infer<typeof Notice>;
 
 export const SourceNeed = z.enum(['high', 'medium', 'low']);
 export type SourceNeed = z.infer<typeof SourceNeed>;
@@ -302,6 +322,12 @@ export const WorkflowStateSchema = z.object({
     .object({ path: z.string().optional(), markdown: z.string(), frontmatter: z.record(z.string(), z.unknown()) })
     .nullable()
     .default(null),
+  /**
+   * Per step, the round of attempts it is in (1 when absent). A run stopped because a step's
+   * answers failed their check on every attempt starts a new round of that step on resume: its
+   * calls get new keys, so the rejected answers are not reused (every other call still is).
+   */
+  attemptRounds: z.partialRecord(StepName, z.number().int().positive()).default({}),
   /** Accounting and audit. */
   calls: z.array(ModelCallRecord).default([]),
   history: z.array(HistoryEntry).default([]),
@@ -323,6 +349,7 @@ export const WorkflowStateSchema = z.object({
     .optional(),
   /** The hard budget of this run in USD (from the setting, the proposal or the budget gate); none when absent. */
   budgetUsd: z.number().positive().nullable().optional(),
+  notices: z.array(Notice).default([]),
   /** Where the run writes its documents, relative to the workspace (e.g. analyses/2026-11-22-entry). */
   outputFolder: z.string().default(''),
 });
@@ -338,8 +365,9 @@ export function nextStep(step: StepName): StepName {
   return STEPS[Math.min(i + 1, STEPS.length - 1)];
 }
 
+/** A lowercase slug of `text` (run ids, folder and file names); never holds a key-shaped text. */
 export function slugify(text: string, max = 40): string {
-  const slug = text
+  const slug = redactKeyShapedText(text)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

@@ -4,7 +4,8 @@
  *
  * Owns: atomic, serialized, validated writes of the workflow state, recovery from the backup,
  * the list of runs and the run log file. Must not: decide anything about the workflow, import
- * `vscode`, or ever write a secret (a state that looks like it holds an API key is refused).
+ * `vscode`, or ever write a secret: a state holding one of the person's own keys is refused, and
+ * text merely shaped like an API key (quoted by a web page or a document) is redacted.
  *
  * A save writes the new state to `state.json.tmp` and flushes it, copies the current
  * `state.json` (when it is valid JSON) to `state.json.bak` the same way, then renames the
@@ -17,6 +18,7 @@ import * as path from 'node:path';
 import { runCost, unpricedModels } from './cost';
 import { readSummary, writeSummary } from './runIndex';
 import type { Log, LoadResult, RunSummary, StateStore } from './ports';
+import { ANTHROPIC_KEY_SHAPE, redactKeyShaped } from './secrets';
 import { parseState, slugify, WorkflowStateSchema, type WorkflowState } from './state';
 
 export const STATE_FILE = 'state.json';
@@ -117,8 +119,7 @@ export function environmentSecrets(): string[] {
   return SECRET_ENV_VARS.map((name) => process.env[name]).filter((v): v is string => !!v);
 }
 
-/** Text shaped like an Anthropic API key. */
-const ANTHROPIC_KEY_PATTERN = /sk-ant-[A-Za-z0-9_-]{8,}/;
+const ANTHROPIC_KEY_PATTERN = ANTHROPIC_KEY_SHAPE;
 const MIN_SECRET_LENGTH = 12;
 
 /**
@@ -129,10 +130,12 @@ const MIN_SECRET_LENGTH = 12;
 export function findSecret(
   value: unknown,
   secrets: Iterable<string | undefined> = [],
+  options: { keyShaped?: boolean } = {},
 ): { path: string; kind: 'anthropic-key' | 'configured-key' } | null {
   const known = [...secrets].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_SECRET_LENGTH);
+  const shapes = options.keyShaped ?? true;
   const check = (text: string): 'anthropic-key' | 'configured-key' | null => {
-    if (ANTHROPIC_KEY_PATTERN.test(text)) return 'anthropic-key';
+    if (shapes && ANTHROPIC_KEY_PATTERN.test(text)) return 'anthropic-key';
     if (known.some((s) => text.includes(s.trim()))) return 'configured-key';
     return null;
   };
@@ -194,6 +197,7 @@ export function summarizeRun(state: WorkflowState): RunSummary {
     ...(state.overnight && state.overnight.status !== 'done' && state.status !== 'done'
       ? { overnight: state.overnight.status === 'submitting' ? 'submitted' : state.overnight.status }
       : {}),
+    ...(state.notices.length ? { notices: state.notices } : {}),
   };
 }
 
@@ -293,12 +297,14 @@ export class FileStateStore implements StateStore {
   }
 
   /**
-   * Validates `state`, refuses it when it looks like it holds a secret, then writes it
-   * atomically. Saves of one run happen in call order; the last one called wins.
+   * Validates `state`, refuses it when it holds one of the configured keys, redacts text shaped
+   * like an API key, then writes it atomically. Saves of one run happen in call order; the last
+   * one called wins.
    */
   save(state: WorkflowState): Promise<void> {
     let text: string;
     let id: string;
+    let summary: RunSummary;
     try {
       const parsed = WorkflowStateSchema.safeParse(state);
       if (!parsed.success) {
@@ -309,20 +315,21 @@ export class FileStateStore implements StateStore {
       }
       id = parsed.data.id;
       this.checkId(id);
-      const secret = findSecret(parsed.data, this.secrets());
+      const secret = findSecret(parsed.data, this.secrets(), { keyShaped: false });
       if (secret) {
-        const what =
-          secret.kind === 'anthropic-key'
-            ? 'text that looks like an Anthropic API key (sk-ant-…)'
-            : 'one of the configured API keys';
         throw new StateStoreError(
           'secret',
-          `Refusing to save the state of analysis "${id}": the field ${secret.path} contains ${what}. ` +
+          `Refusing to save the state of analysis "${id}": the field ${secret.path} contains one of the configured API keys. ` +
             'API keys are never written to disk. Remove the key from the problem, the answers or the context documents and start again.',
         );
       }
+      // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
+      const clean = redactKeyShaped(parsed.data);
+      if (clean.redacted > 0) this.log?.warn(`Analysis "${id}": ${clean.redacted} text(s) shaped like an API key were redacted before saving.`);
       // Serialized now: later changes to the object do not leak into this save.
-      text = `${JSON.stringify(parsed.data)}\n`;
+      text = `${JSON.stringify(clean.value)}\n`;
+      // The summary is written next to the state: from the redacted state too.
+      summary = summarizeRun(clean.value);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -330,7 +337,7 @@ export class FileStateStore implements StateStore {
     // the latest snapshot, and every save whose snapshot it supersedes is done with it.
     const version = (this.versions.get(id) ?? 0) + 1;
     this.versions.set(id, version);
-    this.latest.set(id, { text, version, summary: summarizeRun(state) });
+    this.latest.set(id, { text, version, summary });
     return this.enqueue(`state:${id}`, async () => {
       if ((this.written.get(id) ?? 0) >= version) return;
       const snapshot = this.latest.get(id)!;

@@ -354,6 +354,7 @@ export class AnthropicModel implements LanguageModel {
         return new ConfigurationError(
           'baseUrl',
           this.redact(`The endpoint ${this.endpoint()} does not offer the Messages API (404). Check the base URL.`),
+          'anthropic',
         );
       }
     }

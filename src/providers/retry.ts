@@ -61,7 +61,11 @@ export function checkedBaseUrl(value: string, service: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigurationError('baseUrl', `The ${service} base URL "${value}" is not a valid http(s) URL.`);
+    throw new ConfigurationError(
+      'baseUrl',
+      `The ${service} base URL "${value}" is not a valid http(s) URL.`,
+      /exa/i.test(service) ? 'exa' : 'anthropic',
+    );
   }
   return value.replace(/\/+$/, '');
 }

@@ -21,15 +21,36 @@ export interface ExtensionSettings {
   promptFolders: string[];
   /** The published prices with the person's overrides (`strategicAnalysis.prices`). */
   prices: PriceTable;
-  /** Problems found in the settings, in words for the person. */
+  /** Problems found in the settings, in words for the person (the run goes on). */
   problems: string[];
+  /**
+   * Settings that make a run impossible outside demo mode (a base URL that is not a URL): the
+   * run is refused rather than sent to another host. Each names the setting to fix.
+   */
+  blocking: Array<{ setting: string; message: string }>;
+}
+
+/**
+ * Settings that decide where requests (and with them the API keys) are sent. They are `machine`
+ * scoped in package.json, so VS Code never applies a workspace's value; they are also read from
+ * the user's own settings only, so a value in a cloned repository's `.vscode/settings.json` is
+ * ignored even by a VS Code that did not honour the scope.
+ */
+export const ENDPOINT_SETTINGS = ['anthropic.baseUrl', 'exa.baseUrl'] as const;
+
+function userValue(c: vscode.WorkspaceConfiguration, key: (typeof ENDPOINT_SETTINGS)[number]): unknown {
+  const inspected = c.inspect(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
 }
 
 function positiveInt(value: unknown, fallback: number, min = 1): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min ? value : fallback;
 }
 
-/** Returns the URL without trailing slash, or a problem when it is not an http(s) URL. */
+/**
+ * Returns the URL without trailing slash, or a problem when it is not an http(s) URL. A problem
+ * blocks the run: a person who configured a gateway is never sent silently to another host.
+ */
 export function checkBaseUrl(value: unknown, setting: string): { url?: string; problem?: string } {
   if (typeof value !== 'string' || value.trim() === '') return {};
   const text = value.trim();
@@ -39,7 +60,11 @@ export function checkBaseUrl(value: unknown, setting: string): { url?: string; p
     return { url: text.replace(/\/+$/, '') };
   } catch {
     return {
-      problem: vscode.l10n.t('The setting {0} is not a valid http(s) URL: "{1}". The default endpoint is used.', setting, text),
+      problem: vscode.l10n.t(
+        'The setting {0} is not a valid http(s) URL: "{1}". Nothing was sent: correct it or clear it to use the default endpoint.',
+        setting,
+        text,
+      ),
     };
   }
 }
@@ -73,10 +98,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       ),
     );
   }
-  const anthropic = checkBaseUrl(c.get('anthropic.baseUrl'), 'strategicAnalysis.anthropic.baseUrl');
-  const exa = checkBaseUrl(c.get('exa.baseUrl'), 'strategicAnalysis.exa.baseUrl');
-  if (anthropic.problem) problems.push(anthropic.problem);
-  if (exa.problem) problems.push(exa.problem);
+  const blocking: ExtensionSettings['blocking'] = [];
+  const anthropic = checkBaseUrl(userValue(c, 'anthropic.baseUrl'), `${SECTION}.anthropic.baseUrl`);
+  const exa = checkBaseUrl(userValue(c, 'exa.baseUrl'), `${SECTION}.exa.baseUrl`);
+  if (anthropic.problem) blocking.push({ setting: `${SECTION}.anthropic.baseUrl`, message: anthropic.problem });
+  if (exa.problem) blocking.push({ setting: `${SECTION}.exa.baseUrl`, message: exa.problem });
 
   const modelSetting = c.get<string>('model');
   const language = c.get<string>('output.language');
@@ -115,5 +141,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     demoMode: demo === 'on' || demo === 'off' ? demo : 'auto',
     promptFolders: Array.isArray(folders) ? folders.filter((f): f is string => typeof f === 'string' && f.trim() !== '') : [],
     problems,
+    blocking,
   };
 }

@@ -10,11 +10,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OrchestratorDeps, RunOutcome } from '../core/api';
-import { ConfigurationError, errorMessage, isAbortError } from '../core/errors';
+import { errorMessage, isAbortError } from '../core/errors';
 import type { PromptLibrary } from '../core/library';
 import type { RunSummary, WorkflowEvent } from '../core/ports';
 import { budgetOf } from '../core/budget';
 import { runCost } from '../core/cost';
+import { problemOverLimit } from '../core/problemSize';
 import { FileStateStore, runTitle } from '../core/stateStore';
 import type { StepName, WorkflowState } from '../core/state';
 import { readSettings, type ExtensionSettings } from './config';
@@ -22,6 +23,8 @@ import { DraftDocuments } from './drafts';
 import { EXPORT_COMMANDS, notificationText } from './export/exportCommands';
 import { createEngine, createProviders, loadLibrary } from './runFactories';
 import { isWorkedExampleProblem, offerWorkedExample, workedExampleProblem } from './workedExample';
+import { fixFor, openSettingAction, type FixAction } from './fixActions';
+import { inert } from './inertText';
 import type { ApiKeys } from './keys';
 import type { ChannelLog } from './log';
 import { AnalysisPanel } from './panel';
@@ -29,6 +32,7 @@ import { askProblem } from './problemInput';
 import { WorkProgress } from './progress';
 import type { ActiveRun, FromWebview, Gate, RunEntry, ViewState } from './protocol';
 import { PanelReviewer } from './reviewer';
+import { noticeTexts } from './runNotices';
 import { queueEntries, withRun } from './runQueue';
 import { AnalysisStatusBar, stepLabel } from './statusBar';
 import { plainName, WorkspaceDocuments } from './workspaceDocuments';
@@ -63,6 +67,7 @@ interface ActiveRunState {
   analysts: Map<string, 'running' | 'done' | 'failed'>;
   /** Analyst names from the prompt library, by id. */
   analystNames: Map<string, string>;
+  notices: string[];
   finalPath?: string;
 }
 
@@ -107,6 +112,7 @@ export class AnalysisController implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (doc.languageId === 'markdown' && this.isPromptFile(doc.uri)) this.scheduleLibraryCheck();
       }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleLibraryCheck()),
       { dispose: () => clearTimeout(this.libraryTimer) },
     );
     void this.refreshAvailability();
@@ -138,7 +144,7 @@ export class AnalysisController implements vscode.Disposable {
       const settings = readSettings();
       const library = await loadLibrary({
         bundledDir: vscode.Uri.joinPath(this.options.context.extensionUri, 'prompts').fsPath,
-        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+        workspaceFolders: libraryFolders(),
         extraFolders: settings.promptFolders,
       });
       this.showLibraryProblems(library);
@@ -166,6 +172,7 @@ export class AnalysisController implements vscode.Disposable {
           budgetUsd: a.demo ? null : a.budgetUsd,
           working: a.working,
           analysts: [...a.analysts].map(([id, status]) => ({ id, name: a.analystNames.get(id) ?? id, status })),
+          notices: a.notices,
         }
       : null;
     return {
@@ -206,7 +213,7 @@ export class AnalysisController implements vscode.Disposable {
     } catch (err) {
       this.options.log.warn(`Could not list analyses: ${errorMessage(err)}`);
     }
-    this.runs = queueEntries(list);
+    this.runs = queueEntries(list, this.active?.id ?? null);
     this.runsLoaded = true;
     this.panel.update();
     return list;
@@ -289,6 +296,19 @@ export class AnalysisController implements vscode.Disposable {
     }
     problem ??= await askProblem();
     if (!problem) return;
+    // Refused before any paid call: a long text belongs in a context document.
+    const over = problemOverLimit(problem);
+    if (over) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'The problem is {0} characters long (about {1} tokens); a problem may have at most {2}, because it is sent with every model call. Nothing was sent. Keep the problem to the question itself and add the long text as a context document at the sources step.',
+          over.chars.toLocaleString(vscode.env.language),
+          over.tokens.toLocaleString(vscode.env.language),
+          over.maxChars.toLocaleString(vscode.env.language),
+        ),
+      );
+      return;
+    }
     if ((options.demo ?? this.demoExpected) && !isWorkedExampleProblem(problem)) offerWorkedExample();
     await this.runWorkflow({ kind: 'start', problem, demo: options.demo });
   }
@@ -313,7 +333,8 @@ export class AnalysisController implements vscode.Disposable {
         unfinished.map((r) => ({
           id: r.id,
           label: r.title,
-          description: `${statusLabel(r.status)} · ${stepLabel(r.step)}`,
+          // No run is active here: one recorded as under way was interrupted (its window is gone).
+          description: `${r.status === 'running' || r.status === 'awaiting' ? vscode.l10n.t('interrupted') : statusLabel(r.status)} · ${stepLabel(r.step)}`,
           detail: new Date(r.updatedAt).toLocaleString(vscode.env.language),
         })),
         { title: vscode.l10n.t('Resume Analysis'), placeHolder: vscode.l10n.t('Choose the analysis to resume') },
@@ -459,7 +480,7 @@ export class AnalysisController implements vscode.Disposable {
       }
       await this.showRunLog(id);
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The document of this analysis cannot be opened: {0}', errorMessage(err)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The document of this analysis cannot be opened: {0}', inert(errorMessage(err))));
     }
   }
 
@@ -475,6 +496,15 @@ export class AnalysisController implements vscode.Disposable {
     const exa = await keys.get('exa');
     this.knownSecrets = [anthropic?.value, exa?.value].filter((v): v is string => !!v);
     const demo = runDemo ?? (settings.demoMode === 'on' || (settings.demoMode === 'auto' && !anthropic));
+    // A base URL that is not a URL: refused, never replaced by the public endpoint.
+    const blocked = demo ? undefined : settings.blocking[0];
+    if (blocked) {
+      this.options.log.error(blocked.message);
+      await this.offer((m, ...items) => vscode.window.showErrorMessage(m, ...items), inert(blocked.message), [
+        openSettingAction(vscode.l10n.t('Open Settings'), blocked.setting),
+      ]);
+      return undefined;
+    }
     if (!demo && !anthropic) {
       const set = vscode.l10n.t('Set API Key');
       const picked = await vscode.window.showErrorMessage(
@@ -496,7 +526,7 @@ export class AnalysisController implements vscode.Disposable {
     const settings = readSettings(root);
     for (const problem of settings.problems) {
       log.warn(problem);
-      void vscode.window.showWarningMessage(problem);
+      void vscode.window.showWarningMessage(inert(problem));
     }
 
     let runDemo: boolean | undefined;
@@ -510,7 +540,7 @@ export class AnalysisController implements vscode.Disposable {
           return;
         }
       } catch (err) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('This analysis cannot be resumed: {0}', errorMessage(err)));
+        void vscode.window.showErrorMessage(vscode.l10n.t('This analysis cannot be resumed: {0}', inert(errorMessage(err))));
         return;
       }
     }
@@ -534,6 +564,7 @@ export class AnalysisController implements vscode.Disposable {
       demo: choice.demo,
       analysts: new Map(),
       analystNames: new Map(),
+      notices: [],
     };
     active.reviewer = new PanelReviewer(
       {
@@ -562,7 +593,7 @@ export class AnalysisController implements vscode.Disposable {
         }),
         loadLibrary({
           bundledDir: vscode.Uri.joinPath(context.extensionUri, 'prompts').fsPath,
-          workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+          workspaceFolders: libraryFolders(),
           extraFolders: settings.promptFolders,
         }),
         import('../lazy/documents'),
@@ -692,6 +723,7 @@ export class AnalysisController implements vscode.Disposable {
         active.step = event.state.step;
         active.costUsd = runCost(event.state);
         active.budgetUsd = budgetOf(event.state, active.settingBudgetUsd);
+        active.notices = noticeTexts(event.state.notices);
         if (event.state.finalDocument?.path) active.finalPath = event.state.finalDocument.path;
         this.upsertRun(event.state);
         break;
@@ -730,20 +762,21 @@ export class AnalysisController implements vscode.Disposable {
 
   private async report(active: ActiveRunState, outcome: RunOutcome | undefined, thrown: unknown): Promise<void> {
     const log = this.options.log;
-    const title = outcome ? runTitle(outcome.state) : active.title;
+    // The title comes from the model and errors may echo its answers: never markup here.
+    const title = inert(outcome ? runTitle(outcome.state) : active.title);
     const id = outcome?.state.id ?? active.id;
     const resume = vscode.l10n.t('Resume');
     const showLog = vscode.l10n.t('Show Run Log');
-    const setKey = vscode.l10n.t('Set API Key');
 
     if (outcome?.state.status === 'done') {
       log.info(`Analysis ${id} done.`);
       const open = vscode.l10n.t('Open document');
-      const picked = await vscode.window.showInformationMessage(
-        vscode.l10n.t('The analysis "{0}" is complete.', title),
-        open,
-        showLog,
-      );
+      const complete = vscode.l10n.t('The analysis "{0}" is complete.', title);
+      // What went wrong without stopping the run (every web search failed) is said here too.
+      const notices = noticeTexts(outcome.state.notices).map(inert);
+      const picked = notices.length
+        ? await vscode.window.showWarningMessage(`${complete} ${notices.join(' ')}`, open, showLog)
+        : await vscode.window.showInformationMessage(complete, open, showLog);
       if (picked === open && id) await this.openFinalDocument(id);
       if (picked === showLog && id) await this.showRunLog(id);
       return;
@@ -761,21 +794,24 @@ export class AnalysisController implements vscode.Disposable {
     }
     const message = error !== undefined ? log.redact(errorMessage(error)) : vscode.l10n.t('The analysis stopped.');
     log.error(`Analysis ${id ?? ''} failed: ${message}`);
-    const isKeyProblem =
-      error instanceof ConfigurationError ||
-      (error instanceof Error && error.name === 'ConfigurationError') ||
-      /\b(401|authentication|api key|x-api-key)\b/i.test(message);
-    const actions = [isKeyProblem ? setKey : undefined, id ? resume : undefined, showLog].filter((a): a is string => !!a);
-    const picked = await vscode.window.showErrorMessage(vscode.l10n.t('The analysis "{0}" failed: {1}', title, message), ...actions);
-    if (picked === setKey) {
-      const setting = error instanceof ConfigurationError ? error.setting : 'anthropicKey';
-      await vscode.commands.executeCommand(setting === 'exaKey' ? COMMANDS.setExaKey : COMMANDS.setAnthropicKey);
-    } else if (picked === resume && id) {
-      await this.resume(id);
-    } else if (picked === showLog) {
-      if (id) await this.showRunLog(id);
-      else log.channel.show(true);
-    }
+    // The action that fixes this problem (the right key, the model, the endpoint), if any.
+    const fix = fixFor(error, message);
+    const actions: FixAction[] = [
+      ...(fix ? [fix] : []),
+      ...(id ? [{ label: resume, run: () => this.resume(id) }] : []),
+      { label: showLog, run: async () => (id ? this.showRunLog(id) : log.channel.show(true)) },
+    ];
+    await this.offer((m, ...items) => vscode.window.showErrorMessage(m, ...items), vscode.l10n.t('The analysis "{0}" failed: {1}', title, inert(message)), actions);
+  }
+
+  /** Shows a notification with these actions and runs the one picked. */
+  private async offer(
+    show: (message: string, ...items: string[]) => Thenable<string | undefined>,
+    message: string,
+    actions: FixAction[],
+  ): Promise<void> {
+    const picked = await show(message, ...actions.map((a) => a.label));
+    await actions.find((a) => a.label === picked)?.run();
   }
 
   dispose(): void {
@@ -784,6 +820,15 @@ export class AnalysisController implements vscode.Disposable {
     this.active?.progress.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * Workspace folders whose own definitions (`.claude/` agents and skills) are loaded: none in
+ * Restricted Mode, where only the bundled library and the person's prompt folders are used.
+ */
+function libraryFolders(): string[] {
+  if (!vscode.workspace.isTrusted) return [];
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 }
 
 export function statusLabel(status: WorkflowState['status']): string {

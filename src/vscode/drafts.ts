@@ -6,6 +6,7 @@
  * Must not: write files (the Workspace port does), so nothing the person edits is touched.
  */
 import * as vscode from 'vscode';
+import { neutralizeMarkdown } from '../core/safeText';
 
 export const DRAFT_SCHEME = 'strategic-analysis-draft';
 const REFRESH_MS = 250;
@@ -27,7 +28,8 @@ export class DraftDocuments implements vscode.TextDocumentContentProvider, vscod
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
+    // A preview of the draft must not load what the final document would not.
+    return neutralizeMarkdown(this.texts.get(uri.toString()) ?? '');
   }
 
   /** Appends streamed text; opens the tab on the first delta. */

@@ -10,15 +10,10 @@
 import * as vscode from 'vscode';
 import { parseFromWebview, type FromWebview, type ToWebview, type ViewState, type WebviewStrings } from './protocol';
 import type { Log } from '../core/ports';
+import { cspNonce } from './nonce';
 
 export const VIEW_ID = 'strategicAnalysis.panel';
 
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < 32; i++) out += chars.charAt(Math.floor(Math.random() * chars.length));
-  return out;
-}
 
 export class AnalysisPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -102,7 +97,7 @@ export class AnalysisPanel implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private html(webview: vscode.Webview): string {
-    const n = nonce();
+    const n = cspNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const codicons = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'codicons', 'codicon.css'));
     const css = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));

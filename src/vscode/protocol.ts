@@ -59,6 +59,10 @@ export const SourcesGate = z.object({
   selectedTokens: Count,
   /** True while the chosen documents are being read. */
   reading: z.boolean(),
+  /** The web search choice to start from (the previous answer, when asked again). */
+  webSearch: z.boolean().optional(),
+  /** Why documents of the previous answer were not used (one reason per line), if any. */
+  problem: z.string().optional(),
 });
 
 export const ClarifyGate = z.object({
@@ -145,6 +149,10 @@ export const RunEntry = z.object({
   unpricedModels: z.array(z.string()).default([]),
   /** Overnight runs: `submitted`, `in-progress`, `results-ready`. */
   overnight: z.string().optional(),
+  /** Recorded as running or waiting, but no window runs it any more (VS Code was closed or killed). */
+  interrupted: z.boolean().default(false),
+  /** What the person should know about the outcome (every web search failed, ...). */
+  notices: z.array(z.string()).default([]),
 });
 export type RunEntry = z.infer<typeof RunEntry>;
 
@@ -159,6 +167,8 @@ export const ActiveRun = z.object({
   /** True while model or search calls run (false while waiting for the person). */
   working: z.boolean(),
   analysts: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(['running', 'done', 'failed']) })),
+  /** What the person should know about the run so far (every web search failed, ...). */
+  notices: z.array(z.string()).default([]),
 });
 export type ActiveRun = z.infer<typeof ActiveRun>;
 
@@ -198,6 +208,8 @@ export const STRING_KEYS = [
   'statusDone',
   'statusFailed',
   'statusCancelled',
+  'statusInterrupted',
+  'resumeRun',
   'analystRunning',
   'analystDone',
   'analystFailed',

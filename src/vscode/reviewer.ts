@@ -116,7 +116,11 @@ export class PanelReviewer implements Reviewer {
       need: request.need,
       rationale: request.rationale,
       webSearchAvailable: request.webSearchAvailable,
-      contextFiles: [],
+      // Asked again: the reasons, and the rest of the previous choice, kept.
+      contextFiles: [...(request.previous?.contextFiles ?? [])],
+      ...(request.previous?.briefingFile ? { briefingFile: request.previous.briefingFile } : {}),
+      ...(request.previous ? { webSearch: request.previous.webSearch } : {}),
+      ...(request.problem ? { problem: request.problem } : {}),
       types: [...ALL_TYPES],
       documents: [],
       budgetTokens: request.budgetTokens,
@@ -219,8 +223,11 @@ export class PanelReviewer implements Reviewer {
       succeeded: [...view.succeeded],
       threshold: view.threshold,
     };
-    return this.ask<FailureDecision>(gate, { kind: 'abort' }, (m) =>
-      m.type === 'failures-decide' ? { kind: m.decision } : undefined,
-    );
+    return this.ask<FailureDecision>(gate, { kind: 'abort' }, (m) => {
+      if (m.type !== 'failures-decide') return undefined;
+      // Continuing with partial results is offered only when some analyst succeeded.
+      if (m.decision === 'continue-partial' && view.succeeded.length === 0) return undefined;
+      return { kind: m.decision };
+    });
   }
 }

@@ -11,8 +11,13 @@ import { queueOrder } from '../core/runIndex';
 import type { WorkflowState } from '../core/state';
 import { summarizeRun } from '../core/stateStore';
 import type { RunEntry } from './protocol';
+import { noticeTexts } from './runNotices';
 
-export function toEntry(s: RunSummary): RunEntry {
+/**
+ * `activeId`: the run this window drives. Any other run recorded as running or waiting was
+ * interrupted: the window that ran it was closed or killed.
+ */
+export function toEntry(s: RunSummary, activeId: string | null = null): RunEntry {
   return {
     id: s.id,
     title: s.title,
@@ -25,17 +30,25 @@ export function toEntry(s: RunSummary): RunEntry {
     ...(s.error ? { error: s.error } : {}),
     unpricedModels: s.unpricedModels ?? [],
     ...(s.overnight ? { overnight: s.overnight } : {}),
+    interrupted: (s.status === 'running' || s.status === 'awaiting') && !s.overnight && s.id !== activeId,
+    notices: noticeTexts(s.notices),
   };
 }
 
+/** The queue order, with interrupted runs among those that need the person. */
+function ordered(entries: RunEntry[]): RunEntry[] {
+  const keys = entries.map((e, i) => ({ i, id: e.id, updatedAt: e.updatedAt, overnight: e.overnight, status: e.interrupted ? ('awaiting' as const) : e.status }));
+  return queueOrder(keys).map((k) => entries[k.i]);
+}
+
 /** The queue from the store's summaries. */
-export function queueEntries(summaries: RunSummary[]): RunEntry[] {
-  return queueOrder(summaries.map(toEntry));
+export function queueEntries(summaries: RunSummary[], activeId: string | null = null): RunEntry[] {
+  return ordered(summaries.map((s) => toEntry(s, activeId)));
 }
 
 /** The queue with one run replaced by its current state (the active run). */
 export function withRun(entries: RunEntry[], state: Readonly<WorkflowState>): RunEntry[] {
-  const entry = toEntry({ ...summarizeRun(state as WorkflowState), costUsd: runCost(state) });
+  const entry = toEntry({ ...summarizeRun(state as WorkflowState), costUsd: runCost(state) }, state.id);
   if (unpricedModels(state).length === 0) entry.unpricedModels = [];
-  return queueOrder([entry, ...entries.filter((r) => r.id !== state.id)]);
+  return ordered([entry, ...entries.filter((r) => r.id !== state.id)]);
 }

@@ -28,6 +28,8 @@ export function webviewStrings(): WebviewStrings {
     stepDone: t('Done'),
     statusRunning: t('running'),
     statusAwaiting: t('awaiting you'),
+    statusInterrupted: t('interrupted'),
+    resumeRun: t('Resume'),
     statusDone: t('done'),
     statusFailed: t('failed'),
     statusCancelled: t('cancelled'),

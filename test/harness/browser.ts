@@ -350,6 +350,29 @@ export class Workbench {
     await toast.getByRole('button', { name: buttonName, exact: true }).click();
   }
 
+  /** Links (their targets) that the notification whose message matches renders. */
+  async notificationLinks(text: string | RegExp): Promise<string[]> {
+    await this.waitForNotification(text);
+    const message = this.page.locator('.notification-toast .notification-list-item-message', { hasText: text }).first();
+    const links = message.locator('a');
+    const found: string[] = [];
+    for (let i = 0; i < (await links.count()); i += 1) {
+      found.push((await links.nth(i).getAttribute('href')) ?? (await links.nth(i).textContent()) ?? '');
+    }
+    return found;
+  }
+
+  /** Button labels of the notification whose message matches. */
+  async notificationButtons(text: string | RegExp): Promise<string[]> {
+    await this.waitForNotification(text);
+    const toast = this.page
+      .locator('.notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+      .first();
+    const labels = await toast.locator('.notification-list-item-buttons-container .monaco-button').allTextContents();
+    return labels.map((t) => t.trim()).filter(Boolean);
+  }
+
   /** Closes every editor (no file is left unsaved by the tests). */
   async closeAllEditors(): Promise<void> {
     await this.runCommand('View: Close All Editors');

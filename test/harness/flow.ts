@@ -13,7 +13,7 @@ export type GateName = 'sources' | 'clarify' | 'proposal' | 'outline' | 'failure
 
 const GATE_BUTTONS: Array<{ gate: GateName; button: string }> = [
   { gate: 'outline', button: 'Approve outline' },
-  { gate: 'failures', button: 'Continue with partial results' },
+  { gate: 'failures', button: 'Retry failed analysts' },
   { gate: 'proposal', button: 'Approve' },
   { gate: 'clarify', button: 'Skip' },
   { gate: 'sources', button: 'Continue' },

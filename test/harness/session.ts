@@ -65,8 +65,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     if (options.fakes) {
       anthropic = await startFakeAnthropic({ responder: cannedAnswer });
       exa = await startFakeExa();
-      settings['strategicAnalysis.anthropic.baseUrl'] = anthropic.url;
-      settings['strategicAnalysis.exa.baseUrl'] = exa.url;
+      settings['strategicAnalysis.anthropic.baseUrl'] ??= anthropic.url;
+      settings['strategicAnalysis.exa.baseUrl'] ??= exa.url;
       settings['strategicAnalysis.demoMode'] ??= 'off';
       env.ANTHROPIC_API_KEY = anthropic.apiKey;
       env.EXA_API_KEY = exa.apiKey;

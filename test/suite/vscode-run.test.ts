@@ -63,6 +63,17 @@ describe('Demo run through the commands', function () {
     assert.equal(view.active, null);
   });
 
+  it('refuses a 1 MB problem before starting a run', async () => {
+    const before = (await api.viewState()).runs.length;
+    const huge = `Should we expand? ${'A very long pasted report. '.repeat(40_000)}`;
+    // Not awaited: a run that started would wait at its first gate.
+    void vscode.commands.executeCommand('strategicAnalysis.start', huge);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const view = await api.viewState();
+    assert.equal(view.active, null, 'a run started with a 1 MB problem');
+    assert.equal(view.runs.length, before);
+  });
+
   it('stops at the source gate, cancels, and asks the gate again on resume', async () => {
     const problem = `Should a bakery software company open a German office? (suite ${Date.now()})`;
     const started = vscode.commands.executeCommand('strategicAnalysis.start', problem);

@@ -72,6 +72,18 @@ describe('a full run with a scripted reviewer', () => {
     const h = harness();
     await assert.rejects(new Orchestrator(h.deps).start('   '), /problem is empty/);
   });
+
+  it('refuses a huge problem before any call, with its size and what to do instead', async () => {
+    const h = harness();
+    const problem = `Should we enter the market? ${'Background text of a long report. '.repeat(32_000)}`;
+    await assert.rejects(new Orchestrator(h.deps).start(problem), (err: Error) => {
+      assert.match(err.message, /\d+ characters long \(about \d+ tokens\)/);
+      assert.match(err.message, /context document/);
+      return true;
+    });
+    assert.equal(h.model.calls.length, 0);
+    assert.deepEqual(await h.store.list(), []);
+  });
 });
 
 describe('a full disk while saving the state', () => {

@@ -192,3 +192,31 @@ describe('kill and resume', () => {
     assert.ok(warnings.some((w) => /previous version .* was used instead/.test(w)), warnings.join('\n'));
   });
 });
+
+describe('resume after a failed check', () => {
+  for (const step of ['fulltext', 'citations'] as const) {
+    it(`makes a new round of ${step} attempts instead of replaying the rejected answers, reusing every other call`, async () => {
+      const h = harness();
+      // Every answer of the step fails its check.
+      h.model.rewrite = (req, res) =>
+        req.step === step ? { ...res, text: step === 'fulltext' ? 'Too short.' : 'no JSON here' } : res;
+      const first = await new Orchestrator(h.deps).start(PROBLEM);
+      assert.equal(first.state.status, 'failed');
+      assert.equal(first.state.step, step);
+      const rejected = h.model.calls.filter((c) => c.step === step).length;
+      assert.equal(rejected, 2, 'both attempts of the first round were made');
+
+      // The model answers properly now; the resumed run asks it again for this step only.
+      const h2 = harness({ store: h.store });
+      const second = await new Orchestrator(h2.deps).resume(first.state.id);
+      assert.equal(second.state.status, 'done', second.error?.message);
+      assert.ok(h2.model.calls.length > 0, 'the rejected answers were replayed');
+      const otherSteps = h2.model.calls.filter((c) => c.step !== step && !(step === 'citations' && c.step === 'fulltext'));
+      assert.deepEqual(otherSteps, [], `calls of other steps were made again: ${otherSteps.map((c) => c.label).join(', ')}`);
+      // Every call is recorded once: the rejected round stays in the accounting.
+      const keys = second.state.calls.map((c) => c.key);
+      assert.equal(new Set(keys).size, keys.length);
+      assert.equal((await h.store.load(first.state.id)).state.status, 'done');
+    });
+  }
+});

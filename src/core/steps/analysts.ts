@@ -13,6 +13,7 @@ import { analystPassagesText, outputLanguageName, sharedPrefix } from '../prompt
 import { validateAnalystOutput } from '../checks';
 import { renderFrontmatter } from '../modelAnswers';
 import type { AnalystDef } from '../library';
+import { neutralizeMarkdown } from '../safeText';
 import type { ModelMessage } from '../ports';
 import type { AnalystRun } from '../state';
 
@@ -105,7 +106,7 @@ async function runOne(
       try {
         run.documentPath = await ctx.workspace.writeDocument(
           `${s.outputFolder}/analyst-${run.id}.md`,
-          renderFrontmatter(valid.frontmatter as Record<string, unknown>, `# ${def.name}\n\n${valid.body}\n`),
+          renderFrontmatter(valid.frontmatter as Record<string, unknown>, `# ${def.name}\n\n${neutralizeMarkdown(valid.body)}\n`),
           'analyst',
         );
         ctx.emit({ type: 'document', kind: 'analyst', path: run.documentPath });

@@ -13,11 +13,13 @@ import { assertCitationMap, unknownSourceIds } from '../checks';
 import { parseJsonAnswer } from '../modelAnswers';
 import { groupBlocks, makePassage, paragraphs, type Passage } from '../passages';
 import type { ModelMessage, SearchResult } from '../ports';
-import type { CitationEntry, Source } from '../state';
+import { SourceId, type CitationEntry, type Source } from '../state';
+import { httpUrl } from '../safeText';
+import { redactKeyShapedText } from '../secrets';
 import { nextSourceId } from './sources';
 
 const CitationsAnswer = z.object({
-  citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(z.string()) })).default([]),
+  citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(SourceId) })).default([]),
   gaps: z.array(z.object({ point: z.string().min(1), query: z.string().default('') })).default([]),
   factual: z.boolean().optional(),
 });
@@ -43,7 +45,8 @@ export function registerAnalystSources(ctx: RunContext): void {
         (x) => x.level === 'L0' && (names.includes(x.title.trim().toLowerCase()) || (!!src.document && x.documentRef === src.document)),
       );
       if (l0) continue;
-      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: src.url, documentRef: src.document, analyst: run.id });
+      // Only web addresses are kept as a source's URL (the one rule of safeText.httpUrl).
+      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: httpUrl(src.url), documentRef: src.document, analyst: run.id });
     }
   }
 }
@@ -94,7 +97,13 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
   }
   const ids: string[] = [];
   for (const r of out.results) {
-    const existing = s.sources.find((x) => x.url && normalizeUrl(x.url) === normalizeUrl(r.url));
+    // A result without a web address (javascript:, data:, ...) cannot be a source.
+    const url = httpUrl(r.url);
+    if (!url) {
+      ctx.log.warn(`A web search result for "${query}" was skipped: its address is not http(s).`);
+      continue;
+    }
+    const existing = s.sources.find((x) => x.url && normalizeUrl(x.url) === normalizeUrl(url));
     if (existing) {
       ids.push(existing.id);
       continue;
@@ -102,10 +111,10 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
     const src: Source = {
       id: nextSourceId(s.sources),
       level: 'L2',
-      title: r.title || r.url,
-      url: r.url,
+      title: redactKeyShapedText(r.title || url),
+      url,
       publishedDate: r.publishedDate,
-      excerpt: (r.highlights.join(' … ') || r.text || '').slice(0, 500),
+      excerpt: redactKeyShapedText(r.highlights.join(' … ') || r.text || '').slice(0, 500),
       passages: webPassages(r),
     };
     s.sources.push(src);
@@ -166,8 +175,12 @@ export async function runCitations(ctx: RunContext): Promise<void> {
   s.gaps = answer.gaps.map((g) => g.point);
 
   if (s.webSearchAllowed && ctx.search) {
+    const errorsBefore = s.errors.length;
+    const searchesBefore = s.searches.length;
+    let asked = 0;
     for (const gap of answer.gaps) {
       if (!gap.query.trim()) continue;
+      if (!s.searches.some((x) => x.key === searchKey(gap.query)) && s.searches.length < ctx.settings.maxSearchesPerAnalysis) asked++;
       const ids = await searchGap(ctx, gap.query);
       if (ids.length) {
         const entry = map.find((c) => c.point === gap.point);
@@ -175,6 +188,14 @@ export async function runCitations(ctx: RunContext): Promise<void> {
         else map.push({ point: gap.point, sourceIds: ids });
         s.gaps = s.gaps.filter((g) => g !== gap.point);
       }
+    }
+    // Every search asked for failed: the person is told, in the panel and with the outcome.
+    if (asked > 0 && s.searches.length === searchesBefore && s.errors.length > errorsBefore) {
+      const detail = s.errors[s.errors.length - 1].message;
+      s.notices = s.notices.filter((n) => n.kind !== 'web-search-failed');
+      s.notices.push({ at: ctx.now(), step: 'citations', kind: 'web-search-failed', detail });
+      ctx.log.warn(`Every web search failed (${asked}); the document has no web sources. ${detail}`);
+      ctx.runLog.gate({ step: 'citations', gate: 'web-search', passed: false, detail: `every web search failed (${asked}): ${detail}` });
     }
   }
   s.citationMap = map;

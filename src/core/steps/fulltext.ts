@@ -18,6 +18,7 @@ import {
 import { validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../checks';
 import { numberCitations } from '../provenance';
 import { renderFrontmatter, stripOuterFence } from '../modelAnswers';
+import { escapeInline, neutralizeMarkdown } from '../safeText';
 import type { ModelMessage } from '../ports';
 import { documentLabels } from '../documentLabels';
 import { slugify, type Source, type WorkflowState } from '../state';
@@ -85,10 +86,11 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
   if (body === null) throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
 
   const l = documentLabels(s.language);
-  const { body: numbered, sourcesSection, cited } = numberCitations(body, s.sources, s.language, s.outputFolder);
+  // Raw HTML, images and non-web links in the model's prose never reach the document.
+  const { body: numbered, sourcesSection, cited } = numberCitations(neutralizeMarkdown(body), s.sources, s.language, s.outputFolder);
   const banner = [s.demo ? l.demoBanner : '', s.partialResults ? l.partialBanner : ''].filter(Boolean).join('\n\n');
   const hasTitle = /^#\s/.test(numbered);
-  const content = [hasTitle ? '' : `# ${s.title}`, banner, numbered.trim(), sourcesSection].filter(Boolean).join('\n\n');
+  const content = [hasTitle ? '' : `# ${escapeInline(s.title)}`, banner, numbered.trim(), sourcesSection].filter(Boolean).join('\n\n');
   const frontmatter = buildFrontmatter(s, cited, ctx.today());
   const markdown = renderFrontmatter(frontmatter as unknown as Record<string, unknown>, content) + '\n';
   ctx.runLog.gate({ step: 'fulltext', gate: 'frontmatter', passed: true, detail: `${cited.length} source(s) cited` });

@@ -1,12 +1,14 @@
 /**
  * Step 6b — outline: written by the model from the integration and the template, then approved
  * by the person in the side panel, or revised with feedback. Every revision sees ALL earlier
- * feedback, not just the last. The person may edit the outline before approving it.
+ * feedback, not just the last. The person may edit the outline before approving it. The person
+ * sees provenance markers as analyst names; the stored outline keeps the internal markers.
  */
 import { CancelledByPerson, type RunContext } from '../context';
 import { GateError } from '../errors';
 import { outputLanguageName, sharedPrefix, templateSections } from '../promptText';
 import { stripOuterFence } from '../modelAnswers';
+import { internalMarkers, readableMarkers } from '../markers';
 
 export function feedbackHistory(revisions: Array<{ n: number; feedback?: string }>): string {
   const items = revisions.filter((r) => r.feedback?.trim());
@@ -52,12 +54,13 @@ export async function runOutline(ctx: RunContext): Promise<void> {
     // A new revision is needed at the start and after each request for changes.
     if (!last || last.feedback) await writeRevision(ctx);
     const current = s.outline[s.outline.length - 1];
+    const names = ctx.library.analysts.map((a) => ({ id: a.id, name: a.name }));
     await ctx.awaitPerson('outline');
     const decision = await ctx.ask(
       ctx.reviewer.reviewOutline(
         {
-          current: current.text,
-          revisions: s.outline.map((r) => ({ n: r.n, text: r.text, author: r.author, feedback: r.feedback })),
+          current: readableMarkers(current.text, names),
+          revisions: s.outline.map((r) => ({ n: r.n, text: readableMarkers(r.text, names), author: r.author, feedback: r.feedback })),
         },
         s,
       ),
@@ -71,7 +74,7 @@ export async function runOutline(ctx: RunContext): Promise<void> {
     });
     if (decision.kind === 'cancel') throw new CancelledByPerson('outline');
     if (decision.kind === 'approve') {
-      const edited = decision.editedText?.trim();
+      const edited = decision.editedText?.trim() ? internalMarkers(decision.editedText.trim(), names) : undefined;
       if (edited && edited !== current.text.trim()) {
         s.outline.push({ n: current.n + 1, text: edited, createdAt: ctx.now(), author: 'person' });
       }

@@ -4,7 +4,8 @@
  * research_briefing.yaml, allows web search, or goes on without. While choosing, the gate shows
  * per document its passages, tokens and whether it fits the context budget (`previewChoice`).
  * Documents that cannot be read are reported by name with what to do, and the person is asked
- * again: nothing chosen is lost. The passages read are kept in the state (the L0 sources), with
+ * again, starting from the rest of the choice: nothing else chosen is lost. Text shaped like an
+ * API key in a document is redacted as it is read. The passages read are kept in the state (the L0 sources), with
  * each file's SHA-256, so a resume never reads them again (see `checkDocuments`).
  */
 import path from 'node:path';
@@ -15,8 +16,9 @@ import { CancelledByPerson, type RunContext } from '../context';
 import { CancelledError, errorMessage, isAbortError, isDocumentError } from '../errors';
 import { outputLanguageName, sharedPrefix } from '../promptText';
 import { parseJsonAnswer } from '../modelAnswers';
+import { redactKeyShapedText } from '../secrets';
 import { estimateTokens, locationLabel, passageTokens, type ParsedDocument } from '../passages';
-import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoice, SourcesPreview } from '../ports';
+import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoice, SourceChoiceRequest, SourcesPreview } from '../ports';
 import { SourceNeed, type ContextDocument, type ContextPlan, type Source, type WorkflowState } from '../state';
 
 const NeedAnswer = z.object({ need: SourceNeed, rationale: z.string().default('') });
@@ -95,7 +97,9 @@ async function readChoice(ctx: RunContext, choice: ChoiceInput): Promise<ReadCho
     if (f.problem) continue;
     ctx.throwIfCancelled();
     try {
-      f.doc = await ctx.documents.read(f.file, { signal: ctx.signal });
+      const doc = await ctx.documents.read(f.file, { signal: ctx.signal });
+      // A document quoting something shaped like an API key is used without it.
+      f.doc = { ...doc, passages: doc.passages.map((p) => ({ ...p, text: redactKeyShapedText(p.text) })) };
     } catch (err) {
       if (isAbortError(err)) throw new CancelledError();
       f.problem = isDocumentError(err) ? err.problem : { path: f.file, code: 'unreadable', message: `The context document "${f.file}" could not be read: ${errorMessage(err)}` };
@@ -104,7 +108,7 @@ async function readChoice(ctx: RunContext, choice: ChoiceInput): Promise<ReadCho
   const out: ReadChoice = { files, warnings };
   if (choice.briefingFile) {
     try {
-      const raw = await ctx.workspace.readText(choice.briefingFile);
+      const raw = redactKeyShapedText(await ctx.workspace.readText(choice.briefingFile));
       const briefing = parseBriefing(raw, path.basename(choice.briefingFile));
       out.briefing = { path: choice.briefingFile, text: '', sources: briefingSources(briefing), briefing };
     } catch (err) {
@@ -167,11 +171,30 @@ export async function previewChoice(ctx: RunContext, choice: ChoiceInput): Promi
   return { documents, budgetTokens: selection.plan.budgetTokens, availableTokens: selection.plan.availableTokens, selectedTokens: selection.plan.selectedTokens };
 }
 
+/** A choice with documents that cannot be used: the reasons, and the rest of the choice. */
+class RejectedChoice extends Error {
+  constructor(
+    message: string,
+    readonly rest: NonNullable<SourceChoiceRequest['previous']>,
+  ) {
+    super(message);
+    this.name = 'RejectedChoice';
+  }
+}
+
 /** Reads the chosen documents into context documents and L0 sources. Throws a readable Error. */
 async function loadChoice(ctx: RunContext, choice: Extract<SourceChoice, { kind: 'choose' }>) {
   const read = await readChoice(ctx, choice);
   const problems = problemsOf(read);
-  if (problems.length) throw new Error(problems.join('\n'));
+  if (problems.length) {
+    const unusable = new Set(read.files.filter((f) => f.problem).map((f) => f.file));
+    if (read.briefingProblem && choice.briefingFile) unusable.add(choice.briefingFile);
+    throw new RejectedChoice(problems.join('\n'), {
+      contextFiles: choice.contextFiles.filter((f) => !unusable.has(f)),
+      ...(choice.briefingFile && !unusable.has(choice.briefingFile) ? { briefingFile: choice.briefingFile } : {}),
+      webSearch: choice.webSearch,
+    });
+  }
   const docs: ContextDocument[] = [];
   const sources: Source[] = [...ctx.state.sources];
   const firstId = Number(nextSourceId(sources).slice(1));
@@ -217,6 +240,7 @@ export async function runSources(ctx: RunContext): Promise<void> {
   const s = ctx.state;
   if (!s.sourceNeed) await judgeNeed(ctx);
   let problem: string | undefined;
+  let previous: SourceChoiceRequest['previous'];
   for (let round = 1; ; round++) {
     await ctx.awaitPerson('sources');
     const choice = await ctx.ask(
@@ -227,6 +251,7 @@ export async function runSources(ctx: RunContext): Promise<void> {
           webSearchAvailable: ctx.search !== null,
           language: s.language,
           problem,
+          previous,
           budgetTokens: contextBudget(ctx),
           preview: (c) => previewChoice(ctx, c),
         },
@@ -246,6 +271,8 @@ export async function runSources(ctx: RunContext): Promise<void> {
       break;
     } catch (err) {
       problem = errorMessage(err);
+      // Asked again with the reasons, starting from what could be used.
+      if (err instanceof RejectedChoice) previous = err.rest;
       ctx.record('sources', 'gate-fail', problem);
       ctx.runLog.gate({ step: 'sources', gate: 'documents', passed: false, detail: problem });
       s.errors.push({ at: ctx.now(), step: 'sources', message: problem });
