@@ -10,6 +10,7 @@ import path from 'node:path';
 import { cannedAnswer, openSession, type Session } from '../harness/session';
 import { withArtifacts } from '../harness/browser';
 import { waitFor } from '../harness/time';
+import { chooseInFileDialog } from '../harness/documents';
 import {
   answerGates,
   CANCELLED_NOTIFICATION,
@@ -35,11 +36,7 @@ function withJson(text: string, change: (data: Record<string, unknown>) => void)
 /** Adds a context document at the sources gate through VS Code's own file dialog. */
 async function addContextDocument(wb: Workbench, file: string): Promise<void> {
   await wb.clickInWebview('button', 'Add context documents');
-  const input = wb.page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(file);
-  await wb.page.waitForTimeout(300);
-  await wb.page.keyboard.press('Enter');
+  await chooseInFileDialog(wb, file, 'file');
   await wb.findText(path.basename(file), 20_000);
 }
 

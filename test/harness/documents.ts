@@ -21,14 +21,14 @@ export async function writeMaterial(workspaceDir: string): Promise<string> {
 }
 
 /**
- * In VS Code's own file dialog (the simple one code-server uses), opens `folder` and accepts it.
+ * In VS Code's own file dialog (the simple one code-server uses), opens `folder` (or picks a file) and accepts it.
  * The dialog fills in its start folder a moment after it opens: the path is typed again until
  * it stays, then the accept button (labelled "Add") is clicked until the dialog closes.
  */
-export async function chooseInFileDialog(wb: Workbench, folder: string): Promise<void> {
+export async function chooseInFileDialog(wb: Workbench, folder: string, kind: 'folder' | 'file' = 'folder'): Promise<void> {
   const input = wb.page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
-  const wanted = `${folder}/`;
+  const wanted = kind === 'folder' ? `${folder}/` : folder;
   for (let attempt = 0; attempt < 20; attempt++) {
     if (!(await input.isVisible().catch(() => false))) return;
     if ((await input.inputValue().catch(() => '')) !== wanted) await input.fill(wanted);
