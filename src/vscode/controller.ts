@@ -20,7 +20,7 @@ import { FileStateStore, runTitle } from '../core/stateStore';
 import type { StepName, WorkflowState } from '../core/state';
 import { readSettings, type ExtensionSettings } from './config';
 import { DraftDocuments } from './drafts';
-import { EXPORT_COMMANDS, notificationText } from './export/exportCommands';
+import { EXPORT_COMMANDS } from './export/exportCommands';
 import { createEngine, createProviders, loadLibrary } from './runFactories';
 import { isWorkedExampleProblem, offerWorkedExample, workedExampleProblem } from './workedExample';
 import { fixFor, openSettingAction, type FixAction } from './fixActions';
@@ -452,7 +452,7 @@ export class AnalysisController implements vscode.Disposable {
       rel = (await this.getStore().load(id)).state.finalDocument?.path;
     } catch (err) {
       this.options.log.error(`Export of ${id}: its state could not be read: ${errorMessage(err)}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('This analysis could not be exported: {0}', notificationText(errorMessage(err))));
+      void vscode.window.showErrorMessage(vscode.l10n.t('This analysis could not be exported: {0}', inert(errorMessage(err))));
       return;
     }
     if (!root || !rel) {
@@ -699,14 +699,14 @@ export class AnalysisController implements vscode.Disposable {
         void vscode.window.showWarningMessage(
           vscode.l10n.t(
             '{0} changed on disk since the analysis read it. The analysis goes on with the version it read; start a new analysis to use the new one.',
-            event.paths.map(plainName).join(', '),
+            inert(event.paths.map(plainName).join(', '), 300),
           ),
         );
         return;
       case 'overnight':
         if (event.status === 'results-ready') {
           void vscode.window.showInformationMessage(
-            vscode.l10n.t('The overnight results of "{0}" are in: the analysis goes on to its next checkpoint.', active.title),
+            vscode.l10n.t('The overnight results of "{0}" are in: the analysis goes on to its next checkpoint.', inert(active.title)),
           );
         }
         break;

@@ -7,13 +7,17 @@
  * `inert` first. Must not: import `vscode` (unit tests use it directly).
  */
 
-/** One line of plain text in which no `[label](target)` link can form. */
-export function inert(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- control characters are what is removed
-      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-      // A link needs `](` with nothing in between: a space keeps the text and breaks the link.
-      .replace(/\]\s*\(/g, '] (')
-  );
+/**
+ * One line of plain text in which no `[label](target)` link can form; cut to `max` characters
+ * (with an ellipsis) when given.
+ */
+export function inert(text: string, max?: number): string {
+  const line = text
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    // A link needs `](` with nothing in between: a space keeps the text and breaks the link.
+    .replace(/\]\s*\(/g, '] (');
+  if (max === undefined || line.length <= max) return line;
+  // Cutting can only remove a `(`, never create a `](`.
+  return `${line.slice(0, Math.max(1, max - 1))}…`;
 }

@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoiceRequest, SourcesPreview } from '../core/ports';
 import { extensionsOf } from '../documents/formats';
 import type { FromWebview, GateDocument, SourcesGate } from './protocol';
+import { inert } from './inertText';
 
 export const ALL_TYPES: DocumentType[] = ['pdf', 'word', 'sheets', 'slides', 'text'];
 
@@ -110,7 +111,7 @@ export class SourcesGateEditor {
       preview = await this.request.preview({ contextFiles: [...gate.contextFiles], briefingFile: gate.briefingFile, types: [...gate.types] });
     } catch (err) {
       preview = { documents: [], budgetTokens: gate.budgetTokens, availableTokens: 0, selectedTokens: 0 };
-      void vscode.window.showWarningMessage(vscode.l10n.t('The documents could not be read: {0}', err instanceof Error ? err.message : String(err)));
+      void vscode.window.showWarningMessage(vscode.l10n.t('The documents could not be read: {0}', inert(err instanceof Error ? err.message : String(err), 300)));
     }
     if (run !== this.generation || !this.host.current()) return;
     gate.documents = preview.documents.map(toGateDocument);

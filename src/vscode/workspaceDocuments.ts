@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Log, Workspace } from '../core/ports';
+import { inert } from './inertText';
 
 export type OverwriteChoice = 'overwrite' | 'new' | 'keep';
 /** Asks the person what to do with a document they changed; `relativePath` names it. */
@@ -46,7 +47,7 @@ export async function askOverwriteModal(relativePath: string): Promise<Overwrite
   const saveNew = vscode.l10n.t('Save as new file');
   const keep = vscode.l10n.t('Keep mine');
   const picked = await vscode.window.showWarningMessage(
-    vscode.l10n.t('{0} was changed since the analysis wrote it.', relativePath),
+    vscode.l10n.t('{0} was changed since the analysis wrote it.', inert(relativePath)),
     {
       modal: true,
       detail: vscode.l10n.t('The analysis has a new version of this document. Your changes are kept unless you choose Overwrite.'),

@@ -192,6 +192,15 @@ describe('notification text', () => {
     assert.ok(!text.includes('\n'));
     assert.match(text, /open settings/);
   });
+
+  it('cuts a long text to its limit without forming a link at the cut', () => {
+    const long = `${'x'.repeat(50)}[go](command:workbench.action.openSettings)${'y'.repeat(400)}`;
+    const text = inert(long, 60);
+    assert.equal(text.length, 60);
+    assert.ok(text.endsWith('…'));
+    assert.ok(!/\]\(/.test(text), text);
+    assert.equal(inert('short', 60), 'short');
+  });
 });
 
 describe('the panel nonce', () => {

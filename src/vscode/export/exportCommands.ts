@@ -12,6 +12,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportResult } from '../../export/result';
+import { inert } from '../inertText';
 import type { ChannelLog } from '../log';
 
 export const EXPORT_COMMANDS = {
@@ -30,13 +31,6 @@ export function looksLikeAnalysisDocument(text: string): boolean {
   const end = head.slice(4).search(/^---[ \t]*$/m);
   const yaml = end >= 0 ? head.slice(0, end + 4) : head;
   return /^run_id:/m.test(yaml) && /^synthesizer:/m.test(yaml);
-}
-
-/** Text from a document or the web shown in a notification: one line, and no markdown link syntax. */
-export function notificationText(text: string, max = 300): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  const cut = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-  return cut.replace(/\]\s*\(/g, ']\u200b(').replace(/</g, '‹').replace(/>/g, '›');
 }
 
 async function loadExporter(format: Format): Promise<(markdown: string, fallbackTitle?: string) => Promise<ExportResult>> {
@@ -97,7 +91,7 @@ export class ExportCommands implements vscode.Disposable {
     } catch (err) {
       const message = this.log.redact(err instanceof Error ? err.message : String(err));
       this.log.error(`Export to ${format} failed: ${message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The export failed: {0}', notificationText(message)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The export failed: {0}', inert(message)));
       return undefined;
     }
   }
@@ -114,7 +108,7 @@ export class ExportCommands implements vscode.Disposable {
     if (!looksLikeAnalysisDocument(markdown)) {
       const go = vscode.l10n.t('Export Anyway');
       const picked = await vscode.window.showWarningMessage(
-        vscode.l10n.t('"{0}" does not start with the frontmatter of an analysis document. Export it anyway?', notificationText(name)),
+        vscode.l10n.t('"{0}" does not start with the frontmatter of an analysis document. Export it anyway?', inert(name)),
         { modal: true },
         go,
       );
@@ -125,7 +119,7 @@ export class ExportCommands implements vscode.Disposable {
     if (await exists(target)) {
       const replace = vscode.l10n.t('Replace');
       const picked = await vscode.window.showWarningMessage(
-        vscode.l10n.t('"{0}" already exists. Replace it? Changes made to it since the last export would be lost.', path.basename(target.fsPath)),
+        vscode.l10n.t('"{0}" already exists. Replace it? Changes made to it since the last export would be lost.', inert(path.basename(target.fsPath))),
         { modal: true },
         replace,
       );
@@ -168,16 +162,16 @@ export class ExportCommands implements vscode.Disposable {
     let picked: string | undefined;
     if (outcome.warnings.length) {
       const details = vscode.l10n.t('Show Details');
-      const list = outcome.warnings.slice(0, 3).map((w) => notificationText(w, 160)).join(' · ');
+      const list = outcome.warnings.slice(0, 3).map((w) => inert(w, 160)).join(' · ');
       const more = outcome.warnings.length > 3 ? ` ${vscode.l10n.t('(and {0} more)', outcome.warnings.length - 3)}` : '';
       picked = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Exported {0}, with {1} warning(s): {2}', name, outcome.warnings.length, list + more),
+        vscode.l10n.t('Exported {0}, with {1} warning(s): {2}', inert(name), outcome.warnings.length, list + more),
         open,
         details,
       );
       if (picked === details) this.log.channel.show(true);
     } else {
-      picked = await vscode.window.showInformationMessage(vscode.l10n.t('Exported {0}.', name), open, reveal);
+      picked = await vscode.window.showInformationMessage(vscode.l10n.t('Exported {0}.', inert(name)), open, reveal);
     }
     if (picked === open) await vscode.env.openExternal(outcome.file);
     if (picked === reveal) await vscode.commands.executeCommand('revealInExplorer', outcome.file);
