@@ -5,12 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openSession, type Session } from '../harness/session';
 import { withArtifacts } from '../harness/browser';
 import { waitFor } from '../harness/time';
-import { answerGates, runToCompletion, startFromPalette } from '../harness/flow';
+import { answerGates, finalDocuments, runToCompletion, startFromPalette } from '../harness/flow';
 import { filesContaining } from '../harness/codeServer';
 import { COMMAND_TITLES } from '../commandTitles';
 
@@ -80,7 +80,7 @@ describe('without an API key', { timeout: 6 * 60_000 }, () => {
       const folder = path.join(session.server.workspaceDir, 'analyses');
       const final = await waitFor(
         'the final document on disk',
-        () => findFinalDocument(folder),
+        () => finalDocuments(folder)[0],
         30_000,
       );
       assert.ok(result.tabs.includes(path.basename(final)), `the final document is not open (tabs: ${result.tabs.join(', ')})`);
@@ -137,34 +137,3 @@ describe('without an API key', { timeout: 6 * 60_000 }, () => {
     });
   });
 });
-
-/** Every analysis document (not an analyst output, not the run log) in `folder` or below it. */
-function finalDocuments(folder: string): string[] {
-  const out: string[] = [];
-  if (!existsSync(folder)) return out;
-  const stack = [folder];
-  while (stack.length) {
-    const dir = stack.pop() as string;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) stack.push(full);
-      else if (entry.name.endsWith('.md') && !entry.name.startsWith('analyst-') && entry.name !== 'run-log.md') out.push(full);
-    }
-  }
-  return out;
-}
-
-/** The analysis document (not an analyst output, not the run log) in `folder` or below it. */
-function findFinalDocument(folder: string): string | undefined {
-  if (!existsSync(folder)) return undefined;
-  const stack = [folder];
-  while (stack.length) {
-    const dir = stack.pop() as string;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) stack.push(full);
-      else if (entry.name.endsWith('.md') && !entry.name.startsWith('analyst-') && entry.name !== 'run-log.md') return full;
-    }
-  }
-  return undefined;
-}

@@ -2,25 +2,26 @@
  * The packaged extension, as a user installs it: the current build is packed into a .vsix
  * (which ships dist/ only), installed into code-server, and a folder of PDF, Word, Excel and
  * PowerPoint files is read at the sources checkpoint — so the readers, each a lazy chunk in
- * dist/lazy/, load from the installed extension and not from node_modules.
+ * dist/lazy/, load from the installed extension and not from node_modules. A demo analysis run in
+ * the installed extension is then exported to Word and to slides (the export chunks are lazy too).
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { openSession, type Session } from '../harness/session';
 import { withArtifacts } from '../harness/browser';
 import { waitFor } from '../harness/time';
-import { answerGates, startFromPalette } from '../harness/flow';
+import { answerGates, CANCELLED_NOTIFICATION, finalDocuments, runToCompletion, startFromPalette } from '../harness/flow';
 import { REPO_ROOT } from '../helpers/fakeRun';
 import { chooseInFileDialog, writeMaterial } from '../harness/documents';
 
-const LAZY_CHUNKS = ['documents', 'pdfReader', 'wordReader', 'sheetsReader', 'slidesReader', 'search'];
+const LAZY_CHUNKS = ['documents', 'pdfReader', 'wordReader', 'sheetsReader', 'slidesReader', 'search', 'docx', 'pptx'];
 
-describe('the packaged extension reads documents', { timeout: 8 * 60_000 }, () => {
+describe('the packaged extension reads documents and exports', { timeout: 8 * 60_000 }, () => {
   let session: Session | undefined;
   let dir: string;
   let vsix: string;
@@ -74,6 +75,32 @@ describe('the packaged extension reads documents', { timeout: 8 * 60_000 }, () =
       assert.match(row('options.pptx'), /2 slides · 2 passages/);
       assert.match(row('scan.pdf'), /has no text to read/);
       await wb.clickInWebview('button', 'Cancel analysis');
+      await wb.waitForNotification(CANCELLED_NOTIFICATION, 30_000);
+    });
+  });
+
+  test('installed, a finished analysis exports to Word and to slides', async () => {
+    assert.ok(session, 'the packaged extension was not installed');
+    const wb = session.workbench;
+    await withArtifacts(wb, 'packaged-export', async () => {
+      await wb.clearNotifications();
+      await runToCompletion(wb, { problem: 'Should a regional bakery chain open a second production site next year?' });
+      const final = await waitFor('the final document', () => finalDocuments(path.join(session!.server.workspaceDir, 'analyses'))[0], 30_000);
+      const base = final.replace(/\.md$/, '');
+      await wb.clearNotifications();
+      await (await wb.waitForEditorTab(path.basename(final))).click();
+      await wb.runCommand('Strategic Analysis: Export Analysis to Word');
+      await wb.waitForNotification(`Exported ${path.basename(base)}.docx.`, 60_000);
+      const docx = await JSZip.loadAsync(readFileSync(`${base}.docx`));
+      assert.ok(docx.file('word/document.xml'), 'the .docx has no document part');
+      assert.ok(docx.file('word/footnotes.xml'), 'the .docx has no footnotes part');
+
+      await (await wb.waitForEditorTab(path.basename(final))).click();
+      await wb.runCommand('Strategic Analysis: Export Key Findings to Slides');
+      await wb.waitForNotification(`Exported ${path.basename(base)}.pptx.`, 60_000);
+      assert.ok(existsSync(`${base}.pptx`));
+      const pptx = await JSZip.loadAsync(readFileSync(`${base}.pptx`));
+      assert.ok(pptx.file('ppt/slides/slide1.xml'), 'the .pptx has no first slide');
     });
   });
 });

@@ -2,6 +2,8 @@
  * The person's side of an analysis in the UI tests: start it from the command palette, answer
  * each checkpoint in the Analysis panel by clicking, and notice when it is complete.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Workbench } from './browser';
 
 export const COMPLETE_NOTIFICATION = /The analysis ".*" is complete\./;
@@ -111,4 +113,20 @@ export async function runToCompletion(wb: Workbench, options: { problem: string;
   }
   const tabs = await wb.editorTabs();
   return { gates, tabs, analystTabs: tabs.filter((t) => t.startsWith('analyst-')), message: outcome.message };
+}
+
+/** Every analysis document (not an analyst output, not the run log) in `folder` or below it. */
+export function finalDocuments(folder: string): string[] {
+  const out: string[] = [];
+  if (!existsSync(folder)) return out;
+  const stack = [folder];
+  while (stack.length) {
+    const dir = stack.pop() as string;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else if (entry.name.endsWith('.md') && !entry.name.startsWith('analyst-') && entry.name !== 'run-log.md') out.push(full);
+    }
+  }
+  return out;
 }
