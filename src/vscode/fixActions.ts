@@ -63,3 +63,13 @@ export function fixFor(error: unknown, message: string): FixAction | undefined {
   }
   return undefined;
 }
+
+/** Shows a notification (`show`: error, warning, information) with these actions and runs the one picked. */
+export async function offer(
+  show: (message: string, ...items: string[]) => Thenable<string | undefined>,
+  message: string,
+  actions: FixAction[],
+): Promise<void> {
+  const picked = await show(message, ...actions.map((a) => a.label));
+  await actions.find((a) => a.label === picked)?.run();
+}

@@ -1,12 +1,14 @@
 /**
  * Where the problem of a new analysis comes from: typed in an input box, the editor's selection,
  * or the active markdown file. When a selection or a markdown file is available the person
- * chooses; an empty problem gets a clear message.
+ * chooses; an empty problem, or one too long to send with every call, gets a clear message.
  *
- * Owns: that choice and the input box. Must not: start the run.
+ * Owns: that choice, the input box and refusing a problem before anything is sent. Must not:
+ * start the run.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { problemOverLimit } from '../core/problemSize';
 
 type Origin = 'type' | 'selection' | 'file';
 
@@ -82,4 +84,32 @@ async function askTyped(): Promise<string | undefined> {
   const text = await typeProblem();
   const problem = text?.trim();
   return problem ? problem : undefined;
+}
+
+/**
+ * The problem of a new run: `problemArg` (a string, for scripted use) or the person's answer;
+ * undefined when there is none or it is refused (the person was told why).
+ */
+export async function problemOf(problemArg: unknown): Promise<string | undefined> {
+  let problem = typeof problemArg === 'string' ? problemArg.trim() : undefined;
+  if (typeof problemArg === 'string' && !problem) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The problem is empty: describe what to analyse.'));
+    return undefined;
+  }
+  problem ??= await askProblem();
+  if (!problem) return undefined;
+  // Refused before any paid call: a long text belongs in a context document.
+  const over = problemOverLimit(problem);
+  if (over) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        'The problem is {0} characters long (about {1} tokens); a problem may have at most {2}, because it is sent with every model call. Nothing was sent. Keep the problem to the question itself and add the long text as a context document at the sources step.',
+        over.chars.toLocaleString(vscode.env.language),
+        over.tokens.toLocaleString(vscode.env.language),
+        over.maxChars.toLocaleString(vscode.env.language),
+      ),
+    );
+    return undefined;
+  }
+  return problem;
 }

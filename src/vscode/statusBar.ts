@@ -5,7 +5,7 @@
  * Owns: the item's text, tooltip and visibility. Must not: hold run logic.
  */
 import * as vscode from 'vscode';
-import type { StepName } from '../core/state';
+import type { RunStatus, StepName } from '../core/state';
 
 export function stepLabel(step: StepName): string {
   const t = vscode.l10n.t;
@@ -33,8 +33,33 @@ export function stepLabel(step: StepName): string {
   }
 }
 
+/** A run's status as a word. */
+export function statusLabel(status: RunStatus): string {
+  switch (status) {
+    case 'running':
+      return vscode.l10n.t('running');
+    case 'awaiting':
+      return vscode.l10n.t('awaiting you');
+    case 'done':
+      return vscode.l10n.t('done');
+    case 'failed':
+      return vscode.l10n.t('failed');
+    case 'cancelled':
+      return vscode.l10n.t('cancelled');
+  }
+}
+
 export function formatUsd(value: number): string {
   return `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
+}
+
+export interface StatusBarView {
+  step: StepName;
+  costUsd: number;
+  budgetUsd?: number | null;
+  awaiting: boolean;
+  working: boolean;
+  demo: boolean;
 }
 
 export class AnalysisStatusBar implements vscode.Disposable {
@@ -46,7 +71,7 @@ export class AnalysisStatusBar implements vscode.Disposable {
     this.item.command = openCommand;
   }
 
-  show(options: { step: StepName; costUsd: number; budgetUsd?: number | null; awaiting: boolean; working: boolean; demo: boolean }): void {
+  show(options: StatusBarView): void {
     const demo = options.demo ? `${vscode.l10n.t('Demo')} · ` : '';
     const icon = options.awaiting ? '$(bell-dot)' : options.working ? '$(sync~spin)' : '$(graph)';
     const what = options.awaiting ? vscode.l10n.t('awaiting you') : stepLabel(options.step);
