@@ -44,7 +44,7 @@ export async function reportOutcome(
     const open = vscode.l10n.t('Open document');
     const complete = vscode.l10n.t('The analysis "{0}" is complete.', title);
     // What went wrong without stopping the run (every web search failed) is said here too.
-    const notices = noticeTexts(outcome.state.notices).map(inert);
+    const notices = noticeTexts(outcome.state.notices).map((text) => inert(text));
     const picked = notices.length
       ? await vscode.window.showWarningMessage(`${complete} ${notices.join(' ')}`, open, showLog)
       : await vscode.window.showInformationMessage(complete, open, showLog);
