@@ -11,7 +11,14 @@ import { AnthropicModel } from '../src/providers/anthropic';
 import { ExaSearch } from '../src/providers/exa';
 import { startFakeAnthropic, type CacheOutcome, type TaskTag } from '../test/fakes/anthropicServer';
 import { startFakeExa } from '../test/fakes/exaServer';
+import { realisticResponder } from './realistic';
 import { benchResponder, MODEL_LATENCY, SEARCH_LATENCY } from './setup';
+
+/**
+ * Which answers the fake API gives: `short`, the demo answers with analyst bodies lengthened
+ * (the scenario the figures were first measured with), or `realistic` (see realistic.ts).
+ */
+export type Scenario = 'short' | 'realistic';
 
 /** What the benchmark needs of one recorded Messages API request. */
 export interface ModelRequestTiming {
@@ -36,7 +43,8 @@ export interface RequestTimings {
   exa: SearchRequestTiming[];
 }
 
-type HostRequest = { id: number; op: 'requests' | 'reset' | 'close' };
+type HostOp = { op: 'requests' | 'reset' | 'close' } | { op: 'scenario'; scenario: Scenario };
+type HostRequest = HostOp & { id: number };
 type HostMessage =
   | { type: 'ready'; anthropic: { url: string; apiKey: string }; exa: { url: string; apiKey: string } }
   | { type: 'reply'; id: number; timings?: RequestTimings };
@@ -51,6 +59,8 @@ export interface FakeHost {
   timings(): Promise<RequestTimings>;
   /** Empties the prompt cache and forgets the recorded requests. */
   reset(): Promise<void>;
+  /** Switches the fake API's answers (the servers start with `short`). */
+  scenario(name: Scenario): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,11 +79,11 @@ export async function startFakeHost(): Promise<FakeHost> {
     });
   });
   const info = await ready;
-  const ask = (op: HostRequest['op']) =>
+  const ask = (op: HostOp | Exclude<HostOp['op'], 'scenario'>) =>
     new Promise<Extract<HostMessage, { type: 'reply' }>>((resolve) => {
       const id = next++;
       pending.set(id, resolve);
-      child.send({ id, op } satisfies HostRequest);
+      child.send({ id, ...(typeof op === 'string' ? { op } : op) } as HostRequest);
     });
   return {
     anthropic: info.anthropic,
@@ -85,6 +95,9 @@ export async function startFakeHost(): Promise<FakeHost> {
     },
     async reset() {
       await ask('reset');
+    },
+    async scenario(name) {
+      await ask({ op: 'scenario', scenario: name });
     },
     async close() {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -116,6 +129,9 @@ async function serve(): Promise<void> {
           exa: exa.requests.map((r) => ({ index: r.index, outcome: r.outcome, receivedAt: r.receivedAt, finishedAt: r.finishedAt })),
         },
       });
+    } else if (m.op === 'scenario') {
+      anthropic.setResponder(m.scenario === 'realistic' ? realisticResponder : benchResponder);
+      send({ type: 'reply', id: m.id });
     } else if (m.op === 'reset') {
       anthropic.clearCache();
       anthropic.clearRequests();

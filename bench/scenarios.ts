@@ -15,10 +15,11 @@ import type { StateStore, WorkflowEvent } from '../src/core/ports';
 import type { OrchestratorSettings } from '../src/core/settings';
 import type { StepName, WorkflowState } from '../src/core/state';
 import { FileStateStore, nodeFileSystem, type StoreFileSystem } from '../src/core/stateStore';
-import type { FakeHost, ModelRequestTiming } from './fakeHost';
+import type { FakeHost, ModelRequestTiming, Scenario } from './fakeHost';
 import { busyMs, criticalPathMs, median, stepAt, type Interval } from './metrics';
 import type { ChildConfig } from './resumeChild';
-import { benchDeps, InstantReviewer, now, PROBLEM, SIX_ANALYSTS, StepClock, TimedModel, TimedSearch } from './setup';
+import { REALISTIC_TEMPLATE } from './realistic';
+import { benchDeps, DiskWorkspace, InstantReviewer, now, PROBLEM, SIX_ANALYSTS, StepClock, TimedModel, TimedSearch } from './setup';
 
 export type Fakes = FakeHost;
 
@@ -118,6 +119,8 @@ export interface StepRow {
 }
 
 export interface FullRunResult {
+  scenario: Scenario;
+  template: string;
   wallMs: number;
   steps: StepRow[];
   latencySumMs: number;
@@ -148,17 +151,45 @@ export interface FullRunResult {
   analystCostUsd: number;
   /** The run's final state (for the cost figures and the run list). */
   finalState: WorkflowState;
+  /** From the person's approval of the outline to the final document written to disk. */
+  afterOutlineMs: number | null;
+  /** Tokens of the final document as the reader gets it (without the frontmatter), at four characters each. */
+  documentTokens: number;
+  /** The saved run, for scenarios that start from it. */
+  dir: string;
+  id: string;
 }
 
-/** A whole run, start to done, the reviewer answering at once. */
-export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<FullRunResult> {
+/**
+ * A whole run, start to done, the reviewer answering at once. `short`: the demo answers with
+ * lengthened analysts, the template the parse step picks; `realistic`: the answers at the
+ * lengths their prompts ask for, with the full-report template.
+ */
+export async function fullRun(fakes: Fakes, library: PromptLibrary, scenario: Scenario = 'short'): Promise<FullRunResult> {
   await resetFakes(fakes);
+  await fakes.scenario(scenario);
+  try {
+    return await measuredFullRun(fakes, library, scenario);
+  } finally {
+    await fakes.scenario('short');
+  }
+}
+
+async function measuredFullRun(fakes: Fakes, library: PromptLibrary, scenario: Scenario): Promise<FullRunResult> {
   const clock = new StepClock();
-  const model = new TimedModel(fakes.model);
+  const model = new TimedModel(fakes.model, clock);
   const search = new TimedSearch(fakes.search, clock);
   const fs = new TimedFileSystem();
-  const store = new TimedStore(new FileStateStore(tempDir('sa-bench-full-'), { fs }), clock);
-  const deps = benchDeps({ model, search, store, library, onEvent: clock.onEvent });
+  const dir = tempDir('sa-bench-full-');
+  const store = new TimedStore(new FileStateStore(dir, { fs }), clock);
+  const reviewer = new InstantReviewer(undefined, scenario === 'realistic' ? REALISTIC_TEMPLATE : undefined);
+  const workspace = new DiskWorkspace(tempDir('sa-bench-docs-'));
+  const marks: { finalAt: number | null } = { finalAt: null };
+  const onEvent = (event: WorkflowEvent) => {
+    clock.onEvent(event);
+    if (event.type === 'document' && event.kind === 'final') marks.finalAt = now();
+  };
+  const deps = benchDeps({ model, search, store, library, reviewer, workspace, onEvent });
   const started = now();
   const outcome = await new Orchestrator(deps).start(PROBLEM);
   const ended = now();
@@ -167,11 +198,14 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
 
   const timings = await fakes.timings();
   const windows = clock.windows.filter((w) => Number.isFinite(w.end));
+  // Requests count in the step that was running when they arrived (a step may start a call of
+  // the next one ahead of time).
+  const allServer = [...timings.anthropic, ...timings.exa];
   const steps: StepRow[] = windows.map((w) => {
-    const server = [
-      ...timings.anthropic.filter((r) => r.task?.step === w.step).map(serverInterval),
-      ...timings.exa.filter((r) => stepAt(r.receivedAt, windows) === w.step).map(serverInterval),
-    ].filter((i): i is Interval => i !== null);
+    const server = allServer
+      .filter((r) => stepAt(r.receivedAt, windows) === w.step)
+      .map(serverInterval)
+      .filter((i): i is Interval => i !== null);
     const client = [...model.calls, ...model.counts, ...search.calls].filter((c) => c.step === w.step);
     const saves = store.saves.filter((x) => x.step === w.step);
     const wallMs = w.end - w.start;
@@ -189,13 +223,23 @@ export async function fullRun(fakes: Fakes, library: PromptLibrary): Promise<Ful
       searches: search.calls.filter((c) => c.step === w.step).length,
     };
   });
-  const latencySumMs = steps.reduce((n, r) => n + r.latencyMs, 0);
+  // The run's critical path over all its calls: calls that overlapped, whatever their step,
+  // count as the slowest of them.
+  const latencySumMs = criticalPathMs(allServer.map(serverInterval).filter((i): i is Interval => i !== null));
+  const markdown = s.finalDocument?.markdown ?? '';
+  const reader = markdown.replace(/^---\n[\s\S]*?\n---\n/, '');
   const analystCalls = s.calls.filter((c) => c.step === 'analysts');
   const proposalCalls = s.calls.filter((c) => c.step === 'propose');
   const firstAnalyst = timings.anthropic
     .filter((r) => r.task?.step === 'analysts')
     .sort((a, b) => a.receivedAt - b.receivedAt)[0];
   return {
+    scenario,
+    template: s.proposal?.template ?? '',
+    dir,
+    id: s.id,
+    afterOutlineMs: reviewer.outlineApprovedAt !== null && marks.finalAt !== null ? marks.finalAt - reviewer.outlineApprovedAt : null,
+    documentTokens: Math.ceil(reader.length / 4),
     wallMs: ended - started,
     steps,
     latencySumMs,

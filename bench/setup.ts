@@ -4,6 +4,8 @@
  * realistic size), a reviewer that answers every gate at once, timed wrappers around the model
  * and search ports, and the wiring of the real orchestrator to them.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { OrchestratorDeps } from '../src/core/api';
 import type { PromptLibrary } from '../src/core/library';
 import type {
@@ -134,12 +136,16 @@ export const benchResponder: AnthropicResponder = async (input) => {
 
 /**
  * A person who answers every gate at once: the three context documents and web search, the
- * clarifications, six analysts in the proposal, the outline as drafted.
+ * clarifications, six analysts (and `template`, when given) in the proposal, the outline as drafted.
  * `holdAtApproval` makes the proposal gate wait forever instead of approving (after the change
  * to six analysts), calling it once: the benchmark uses it to stop a run just before the analysts.
  */
 export class InstantReviewer implements Reviewer {
-  constructor(private readonly holdAtApproval?: () => void) {}
+  constructor(
+    private readonly holdAtApproval?: () => void,
+    /** The template to ask for in the proposal (the proposed one when absent). */
+    private readonly template?: string,
+  ) {}
 
   chooseSources(): Promise<SourceChoice> {
     return Promise.resolve({ kind: 'choose', contextFiles: [...CONTEXT_FILES], webSearch: true });
@@ -151,8 +157,12 @@ export class InstantReviewer implements Reviewer {
   }
   reviewProposal(view: ProposalView): Promise<ProposalDecision> {
     const current = view.proposal.analysts;
-    if (current.length !== SIX_ANALYSTS.length || SIX_ANALYSTS.some((id) => !current.includes(id))) {
-      return Promise.resolve({ kind: 'modify', changes: { analysts: [...SIX_ANALYSTS], webSearch: true } });
+    const otherTemplate = this.template !== undefined && view.proposal.template !== this.template;
+    if (current.length !== SIX_ANALYSTS.length || SIX_ANALYSTS.some((id) => !current.includes(id)) || otherTemplate) {
+      return Promise.resolve({
+        kind: 'modify',
+        changes: { analysts: [...SIX_ANALYSTS], webSearch: true, ...(this.template ? { template: this.template } : {}) },
+      });
     }
     if (this.holdAtApproval) {
       this.holdAtApproval();
@@ -160,7 +170,10 @@ export class InstantReviewer implements Reviewer {
     }
     return Promise.resolve({ kind: 'approve' });
   }
+  /** When the outline was approved (the last time), for the time from approval to document. */
+  outlineApprovedAt: number | null = null;
   reviewOutline(): Promise<OutlineDecision> {
+    this.outlineApprovedAt = now();
     return Promise.resolve({ kind: 'approve' });
   }
   decideOnFailures(): Promise<FailureDecision> {
@@ -199,12 +212,19 @@ export class StepClock {
   };
 }
 
-/** Wraps the model port: records when each call started and returned, by step. */
+/**
+ * Wraps the model port: records when each call started and returned, against the step running
+ * when it started (a call a step starts ahead of time counts where it ran), or its own step
+ * without a clock.
+ */
 export class TimedModel implements LanguageModel {
   readonly calls: TimedCall[] = [];
-  constructor(private readonly inner: LanguageModel) {}
   /** Token counts asked for (free calls, timed apart: they are waits too). */
   readonly counts: TimedCall[] = [];
+  constructor(
+    private readonly inner: LanguageModel,
+    private readonly clock?: StepClock,
+  ) {}
   get demo(): boolean | undefined {
     return this.inner.demo;
   }
@@ -215,7 +235,7 @@ export class TimedModel implements LanguageModel {
     const inner = this.inner;
     if (!inner.countTokens) return undefined;
     return async (request, options) => {
-      const call: TimedCall = { kind: 'model', step: 'propose', label: 'count-tokens', start: now(), end: 0, ok: false };
+      const call: TimedCall = { kind: 'model', step: this.clock?.current ?? 'propose', label: 'count-tokens', start: now(), end: 0, ok: false };
       try {
         const n = await inner.countTokens!(request, options);
         call.ok = true;
@@ -227,7 +247,8 @@ export class TimedModel implements LanguageModel {
     };
   }
   async complete(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
-    const call: TimedCall = { kind: 'model', step: request.step, label: request.label, start: now(), end: 0, ok: false };
+    const step = this.clock ? this.clock.current : request.step;
+    const call: TimedCall = { kind: 'model', step, label: request.label, start: now(), end: 0, ok: false };
     try {
       const response = await this.inner.complete(request, options);
       call.ok = true;
@@ -264,6 +285,20 @@ export class TimedSearch implements WebSearch {
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** A workspace whose documents are written to disk (under `dir`), as in real use. */
+export class DiskWorkspace extends MemoryWorkspace {
+  constructor(private readonly dir: string) {
+    super();
+  }
+  override async writeDocument(relativePath: string, markdown: string, kind: 'analyst' | 'final' | 'log'): Promise<string> {
+    const file = path.join(this.dir, relativePath);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, markdown);
+    this.written.push({ path: relativePath, kind });
+    return relativePath;
+  }
+}
+
 /** The orchestrator's dependencies for a benchmark run: real clock, in-memory workspace. */
 export function benchDeps(options: {
   model: LanguageModel;
@@ -271,10 +306,11 @@ export function benchDeps(options: {
   store: StateStore;
   library: PromptLibrary;
   reviewer?: Reviewer;
+  workspace?: MemoryWorkspace;
   settings?: Partial<OrchestratorSettings>;
   onEvent?: (event: WorkflowEvent) => void;
 }): OrchestratorDeps {
-  const workspace = new MemoryWorkspace();
+  const workspace = options.workspace ?? new MemoryWorkspace();
   for (const [file, text] of contextDocuments()) workspace.files.set(file, text);
   return {
     model: options.model,
