@@ -10,7 +10,7 @@
  * - citation map: one entry per outline point the registry supports, and search queries for as
  *   many gaps as the prompt allows;
  * - final document: the words the prompt asks for — the template's target for one call, the
- *   section's words for a section.
+ *   section's words for a section, citing the sources of the section's evidence.
  * Everything else is the demo answer. Every answer still passes the gates of its step.
  *
  * Owns: the realistic answers and the words they are made of. Must not: time anything (the
@@ -192,6 +192,19 @@ function fulltextAnswer(input: AnthropicResponderInput): string {
   return `${parts.join('\n\n')}\n`;
 }
 
+/**
+ * One section written on its own, at the words its prompt asks for, citing the sources of its
+ * evidence (the summary, written last, those of the sections it summarizes).
+ */
+function sectionAnswer(input: AnthropicResponderInput): string {
+  const words = num(/Length of this section: about ([\d,]+) words/.exec(input.system)?.[1] ?? '300');
+  const n = Number(/^section:(\d+)$/.exec(input.task?.label ?? '')?.[1] ?? 0);
+  const summary = tagged(input.system, 'written_sections');
+  const evidence = summary ? summary : tagged(input.system, 'section_evidence').split('\n\nMapped points not tied')[0];
+  const ids = [...new Set([...evidence.matchAll(/\[(S\d+)\]/g)].map((m) => m[1]))].slice(0, 6);
+  return `${prose(words, n + 201, ids)}\n`;
+}
+
 /** The fake API's answers in the realistic-length scenario. */
 export const realisticResponder: AnthropicResponder = async (input) => {
   const base = await demoResponder(input);
@@ -205,7 +218,7 @@ export const realisticResponder: AnthropicResponder = async (input) => {
     case 'citations':
       return citationsAnswer(input);
     case 'fulltext':
-      return fulltextAnswer(input);
+      return /^section:\d+$/.test(input.task.label) ? sectionAnswer(input) : fulltextAnswer(input);
     default:
       return base;
   }

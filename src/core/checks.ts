@@ -190,6 +190,36 @@ export function validateFullText(
   return body;
 }
 
+/**
+ * Validates one section of the full text, written on its own: not cut short, not empty, no
+ * frontmatter, no `#`/`##` heading of its own beyond a repeat of its heading on the first line
+ * (which is removed), no internal markers, every citation in the registry, and a citation when
+ * the citation map gives sources for its points. Returns the section's text without a repeated
+ * heading; throws an Error whose message is fed back to the model on retry.
+ */
+export function validateSection(text: string, stopReason: string | null, registry: Source[], mustCite: boolean): string {
+  if (stopReason === 'max_tokens') {
+    throw new Error('The section was cut off at the maximum output length (max_tokens); it is incomplete.');
+  }
+  let body = text.trim();
+  if (/^---\s*\n/.test(body)) throw new Error('The section must not start with a frontmatter block: the frontmatter is written by the application.');
+  body = body.replace(/^#{1,2}\s+[^\n]*\n?/, '').trim();
+  if (body.length < 40) throw new Error('The section is empty or far too short.');
+  const heading = /^#{1,2}\s+\S.*$/m.exec(body);
+  if (heading) throw new Error(`The section contains the heading "${heading[0].slice(0, 80)}": write no "#" or "##" heading (the application adds the section's heading); use "###" for subheadings.`);
+  const markers = findInternalMarkers(body);
+  if (markers.length) throw new Error(`The section still contains internal markers: ${markers.join(', ')}. Remove them and cite with [S#] ids only.`);
+  const ids = citedIds(body);
+  const unknown = unknownSourceIds(ids, registry);
+  if (unknown.length) throw new Error(`The section cites sources that are not in the registry: ${unknown.join(', ')}. Use only the ids listed.`);
+  const badPassages = unknownPassages(body, registry);
+  if (badPassages.length) throw new Error(`The section cites passages that do not exist: ${badPassages.join(', ')}. Cite only passage ids given in the context documents, or the source id alone.`);
+  if (mustCite && ids.length === 0) {
+    throw new Error('The section cites no source, but the citation map gives sources for its points. Cite them inline as [S#].');
+  }
+  return body;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Final frontmatter
 

@@ -37,6 +37,8 @@ export interface CallSpec {
   onBegin?: () => void;
   /** At the budget gate the person may skip this call and go on with what is done. */
   partialOnBudget?: boolean;
+  /** Streamed text of this call, as it arrives (a reused answer streams nothing). */
+  onText?: (delta: string) => void;
 }
 
 export class RunContext {
@@ -256,6 +258,7 @@ export class RunContext {
         onText: (delta) => {
           begin();
           if (spec.stream) this.emit({ type: 'text', step: spec.step, label: spec.label, delta });
+          spec.onText?.(delta);
         },
       });
     } catch (err) {

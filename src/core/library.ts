@@ -39,6 +39,8 @@ export interface TemplateSection {
   title: string;
   guidance: string;
   words?: number;
+  /** The section that summarizes the others: written last, from their text. */
+  summary?: boolean;
 }
 
 export interface TemplateDef {
@@ -136,6 +138,42 @@ export interface StepPromptVars {
     integration: string;
     output_rules: string;
   };
+  /**
+   * What every writer of a section shares (a cached block): the fulltext material without the
+   * instruction to write the whole document. Answer (with a section prompt after it): the
+   * section's text in markdown with inline citations `[S1]`, without its `##` heading.
+   */
+  'fulltext-frame': {
+    language_name: string;
+    template_name: string;
+    template_sections: string;
+    target_words: string;
+    outline: string;
+    citation_map: string;
+    source_registry: string;
+    integration: string;
+    output_rules: string;
+  };
+  /** The section writer's own part: which section, its evidence, what its neighbours cover. */
+  'fulltext-section': {
+    section_number: string;
+    section_count: string;
+    section_heading: string;
+    section_words: string;
+    section_guidance: string;
+    section_outline: string;
+    section_evidence: string;
+    neighbours: string;
+  };
+  /** The summary writer's own part: the summary is written last, from the other sections' text. */
+  'fulltext-summary': {
+    section_heading: string;
+    section_words: string;
+    section_guidance: string;
+    section_outline: string;
+    section_evidence: string;
+    written_sections: string;
+  };
   /** Shared rules for writing steps (citation style, markers, frontmatter). Rendered into others. */
   'output-rules': { language_name: string };
 }
@@ -154,6 +192,9 @@ export const STEP_PROMPT_IDS: StepPromptId[] = [
   'outline',
   'citations',
   'fulltext',
+  'fulltext-frame',
+  'fulltext-section',
+  'fulltext-summary',
   'output-rules',
 ];
 

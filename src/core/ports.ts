@@ -464,6 +464,12 @@ export type WorkflowEvent =
   | { type: 'analyst-done'; analyst: string; path?: string }
   | { type: 'analyst-failed'; analyst: string; error: string }
   | { type: 'text'; step: StepName; label: string; delta: string }
+  /**
+   * The final document as written so far, when its sections are written in parallel: its parts
+   * in document order (the title, then each section with what has arrived of it). Each event
+   * replaces the previous one.
+   */
+  | { type: 'draft'; parts: readonly string[] }
   | { type: 'document'; kind: 'analyst' | 'final'; path: string }
   /** On resume: context documents changed on disk since the run read them (it keeps what it read). */
   | { type: 'documents-changed'; paths: string[] }

@@ -41,6 +41,8 @@ export interface OrchestratorSettings {
   /** Overnight batches: first wait between polls, and the longest (the wait grows 1.5x a poll). */
   batchPollMs: number;
   batchMaxPollMs: number;
+  /** Write the final document's sections in parallel, each by its own call. Off only to measure its effect. */
+  sectionWriting: boolean;
 }
 
 export const DEFAULT_SETTINGS: OrchestratorSettings = {
@@ -60,6 +62,7 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   maxUsdPerRun: null,
   batchPollMs: 30_000,
   batchMaxPollMs: 10 * 60_000,
+  sectionWriting: true,
 };
 
 export function modelFor(settings: OrchestratorSettings, step: StepName): string {

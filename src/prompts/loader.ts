@@ -249,7 +249,12 @@ function templateFromFull(id: string, parsed: ParsedMarkdown, origin: string): T
     name: fm.name,
     description: fm.description,
     targetWords: fm.target_words,
-    sections: fm.sections.map((s) => (s.words !== undefined ? { title: s.title, guidance: s.guidance, words: s.words } : { title: s.title, guidance: s.guidance })),
+    sections: fm.sections.map((s) => ({
+      title: s.title,
+      guidance: s.guidance,
+      ...(s.words !== undefined ? { words: s.words } : {}),
+      ...(s.summary ? { summary: true } : {}),
+    })),
     guidance: parsed.body,
     origin,
   };

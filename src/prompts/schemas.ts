@@ -91,13 +91,18 @@ export const TemplateSectionSchema = z.object({
   title: NonEmptyText,
   guidance: NonEmptyText,
   words: z.number().int().positive().optional(),
+  /** The section that summarizes the others (written last, from their text); at most one. */
+  summary: z.boolean().optional(),
 });
 
 export const TemplateFrontmatter = z.object({
   name: NonEmptyText,
   description: NonEmptyText,
   target_words: z.number().int().min(100).max(50_000),
-  sections: z.array(TemplateSectionSchema).min(1, 'needs at least one section'),
+  sections: z
+    .array(TemplateSectionSchema)
+    .min(1, 'needs at least one section')
+    .refine((list) => list.filter((x) => x.summary).length <= 1, { message: 'may mark at most one section as the summary' }),
 });
 export type TemplateFrontmatter = z.infer<typeof TemplateFrontmatter>;
 

@@ -193,6 +193,27 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): string {
   return text + '\n';
 }
 
+/**
+ * One section of the final document, written on its own: the worked example's text for that
+ * section (as the whole document would have it), citing the sources of the section's evidence
+ * (`Sources: [S1][S2]` lines) when the text does not already.
+ */
+function sectionAnswer(req: DemoRequest, ex: WorkedExample): string {
+  const heading = /section \d+ of \d+, "(.+?)", now/.exec(req.user)?.[1] ?? '';
+  const own = [...new Set([...req.system.matchAll(/^ {2}Sources: ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].flatMap((m) => [...m[1].matchAll(/S\d+(?:\.\d+)?/g)].map((x) => x[0])))];
+  const parts = fulltextAnswer(req, ex).split(/^## /m);
+  const part = parts.find((p) => p.split('\n')[0].trim() === heading);
+  let text = part ? part.slice(part.indexOf('\n') + 1).trim() : '';
+  if (!text) {
+    text = italian(req)
+      ? `Questo paragrafo illustrativo mostra come la sezione «${heading}» sviluppa i suoi punti dello schema.`
+      : `This illustrative paragraph shows how the section "${heading}" develops its outline points.`;
+  }
+  const missing = own.filter((id) => !text.includes(`[${id}`));
+  if (missing.length) text = text.replace(/^(.+?)(\n\n|$)/s, (_m, first: string, end: string) => `${first} ${missing.map((id) => `[${id}]`).join('')}${end}`);
+  return `${text}\n`;
+}
+
 /** The canned answer for one request. */
 export function demoAnswer(req: DemoRequest): string {
   const ex = example(req);
@@ -214,7 +235,8 @@ export function demoAnswer(req: DemoRequest): string {
     case 'citations':
       return citationsAnswer(req, ex);
     case 'fulltext':
-      return fulltextAnswer(req, ex);
+      // A section written on its own (the document written by sections), or the whole document.
+      return /^section:\d+$/.test(req.label) ? sectionAnswer(req, ex) : fulltextAnswer(req, ex);
     default:
       return italian(req) ? 'Risposta demo.' : 'Demo answer.';
   }

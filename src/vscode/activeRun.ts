@@ -200,6 +200,10 @@ export class ActiveRun {
           );
         }
         break;
+      case 'draft':
+        // The document written by sections, in document order as the sections arrive.
+        if (this.id) void this.host.drafts.replace(this.id, this.title, event.parts);
+        return;
       case 'document':
         // The final document is written: its draft tab has served.
         if (event.kind === 'final' && this.id) void this.host.drafts.close(this.id);

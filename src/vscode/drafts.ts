@@ -2,7 +2,8 @@
  * Live drafts: the final document, shown in a read-only editor tab while the model writes it.
  *
  * Owns: a virtual document per run (scheme `strategic-analysis-draft`) that grows with the
- * streamed text, refreshed at most every 250 ms, and closed when the real document is written.
+ * streamed text (or shows the parts of a document written by sections, in document order),
+ * refreshed at most every 250 ms, and closed when the real document is written.
  * Must not: write files (the Workspace port does), so nothing the person edits is touched.
  */
 import * as vscode from 'vscode';
@@ -12,7 +13,8 @@ export const DRAFT_SCHEME = 'strategic-analysis-draft';
 const REFRESH_MS = 250;
 
 export class DraftDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly texts = new Map<string, string>();
+  /** The draft of each open tab: streamed text, or the parts of a document written by sections. */
+  private readonly texts = new Map<string, string | readonly string[]>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -29,15 +31,30 @@ export class DraftDocuments implements vscode.TextDocumentContentProvider, vscod
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     // A preview of the draft must not load what the final document would not.
-    return neutralizeMarkdown(this.texts.get(uri.toString()) ?? '');
+    const draft = this.texts.get(uri.toString()) ?? '';
+    return neutralizeMarkdown(typeof draft === 'string' ? draft : draft.join('\n\n'));
   }
 
   /** Appends streamed text; opens the tab on the first delta. */
   async append(runId: string, title: string, delta: string): Promise<void> {
+    const key = this.uriFor(runId, title).toString();
+    const draft = this.texts.get(key);
+    await this.update(runId, title, (typeof draft === 'string' ? draft : (draft ?? []).join('\n\n')) + delta);
+  }
+
+  /**
+   * Shows the document as written so far when its sections are written in parallel: its parts
+   * in document order (joined only when the tab is refreshed).
+   */
+  async replace(runId: string, title: string, parts: readonly string[]): Promise<void> {
+    await this.update(runId, title, parts);
+  }
+
+  private async update(runId: string, title: string, draft: string | readonly string[]): Promise<void> {
     const uri = this.uriFor(runId, title);
     const key = uri.toString();
     const first = !this.texts.has(key);
-    this.texts.set(key, (this.texts.get(key) ?? '') + delta);
+    this.texts.set(key, draft);
     if (first) {
       await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true });
       return;

@@ -103,6 +103,35 @@ function realisticVars(lib: PromptLibrary): { [K in keyof StepPromptVars]: StepP
       integration: '## Sintesi\nIl mercato è attraente [Source: analyst-market].',
       output_rules: lib.render('output-rules', { language_name }),
     },
+    'fulltext-frame': {
+      language_name,
+      template_name: template.name,
+      template_sections: sections,
+      target_words: String(template.targetWords),
+      outline,
+      citation_map: '- Il mercato tedesco vale 1,2–1,6 mld EUR: [S2][S3]',
+      source_registry: registry,
+      integration: '## Sintesi\nIl mercato è attraente [Source: analyst-market].',
+      output_rules: lib.render('output-rules', { language_name }),
+    },
+    'fulltext-section': {
+      section_number: '3',
+      section_count: '8',
+      section_heading: 'Mercato e contesto esterno',
+      section_words: '700',
+      section_guidance: template.sections[2].guidance,
+      section_outline: '## Mercato e contesto esterno\n- Il mercato tedesco vale 1,2–1,6 mld EUR',
+      section_evidence: '- Point: Il mercato tedesco vale 1,2–1,6 mld EUR\n  Sources: [S2][S3]',
+      neighbours: 'Before yours: section 2, "Contesto e perimetro"\n\nAfter yours: section 4, "Posizione competitiva"',
+    },
+    'fulltext-summary': {
+      section_heading: 'Sintesi',
+      section_words: '400',
+      section_guidance: template.sections[0].guidance,
+      section_outline: '## Sintesi\n- Il mercato tedesco vale 1,2–1,6 mld EUR',
+      section_evidence: '- Point: Il mercato tedesco vale 1,2–1,6 mld EUR\n  Sources: [S2]',
+      written_sections: '## Mercato e contesto esterno\n\nIl mercato vale 1,2–1,6 mld EUR [S2].',
+    },
     'output-rules': { language_name },
   };
 }
@@ -177,9 +206,11 @@ test('every step prompt uses exactly its placeholders and renders with realistic
     const file = path.join(BUNDLED, 'steps', `${id}.md`);
     const template = parseStepPrompt(id, await fs.readFile(file, 'utf8'));
     assert.deepEqual([...template.placeholders].sort(), [...STEP_PROMPT_PLACEHOLDERS[id]].sort(), id);
-    // The analyst's own part is always sent after the shared analyst frame: check them together.
+    // The analyst's own part is always sent after the shared analyst frame, and a section
+    // writer's after the section frame: check them together.
     const own = lib.render(id, vars[id] as never);
-    const text = id === 'analyst' ? lib.render('analyst-frame', vars['analyst-frame']) + own : own;
+    const frame = id === 'analyst' ? 'analyst-frame' : id === 'fulltext-section' || id === 'fulltext-summary' ? 'fulltext-frame' : null;
+    const text = frame ? lib.render(frame, vars[frame] as never) + own : own;
     assert.ok(own.length > 200 && text.length > 400, `${id} renders to real text`);
     assert.doesNotMatch(text.replace(/\{\{max\}\}/g, ''), /\{\{\s*[\w.-]+\s*\}\}/, `${id}: no placeholder left`);
     assert.ok(text.includes('Italian'), `${id} states the output language`);

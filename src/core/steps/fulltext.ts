@@ -1,5 +1,6 @@
 /**
- * Step 8 — full text: prose written from the approved outline with citations woven inline.
+ * Step 8 — full text: prose written from the approved outline with citations woven inline, section
+ * by section in parallel when the outline has several (sections.ts), otherwise in one call.
  * Gate: not cut short, no internal markers, every `[S#]` in the registry, a citation when the
  * content is factual. The application then numbers the citations, appends the sources, writes
  * and validates the YAML frontmatter, and saves the document in the workspace.
@@ -21,6 +22,8 @@ import { renderFrontmatter, stripOuterFence } from '../modelAnswers';
 import { escapeInline, neutralizeMarkdown } from '../safeText';
 import type { ModelMessage } from '../ports';
 import { documentLabels } from '../documentLabels';
+import { planSections } from '../sectionPlan';
+import { writeSections } from './sections';
 import { slugify, type Source, type WorkflowState } from '../state';
 
 export { numberCitations } from '../provenance';
@@ -66,7 +69,10 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
   let maxTokens = Math.max(8000, Math.ceil(template.targetWords * 2.5));
   let body: string | null = null;
   let lastError = '';
-  for (let attempt = 1; attempt <= ctx.settings.validationAttempts; attempt++) {
+  // An outline of several sections is written section by section, in parallel (sections.ts).
+  const plan = planSections(currentOutline(s), template, s.citationMap);
+  if (ctx.settings.sectionWriting && plan.sections.length > 1) body = await writeSections(ctx, template, plan);
+  for (let attempt = 1; body === null && attempt <= ctx.settings.validationAttempts; attempt++) {
     const call = await ctx.call({ key: `fulltext:${attempt}`, step: 'fulltext', label: 'fulltext', system, messages, maxTokens, stream: true });
     try {
       body = validateFullText(stripOuterFence(call.text), call.stopReason, s.sources, s.factual);

@@ -1,0 +1,256 @@
+/**
+ * Step 8, section by section: after the outline's approval, each section of the final document
+ * is written by its own call, all in parallel and sharing two cached blocks (the run's shared
+ * prefix, then the material every writer needs: the whole approved outline, the integration,
+ * the citation map and the registry). The longest section leads and the others start as soon as
+ * its response begins, so that they read the second block from the cache instead of each
+ * writing it. Each writer also gets the evidence for its own points and what its neighbours
+ * cover. The template's summary section is written last, from the other sections' text.
+ *
+ * Gates: each section is checked on its own (validateSection) and retried alone, with the
+ * reason, when it fails; the assembled document is checked as a whole (validateFullText). Every
+ * call is recorded under its own key, so a resumed run keeps the sections already written.
+ * The document fills in on screen (`draft` events) in document order as sections arrive.
+ *
+ * Owns: the calls that write sections and how their texts are assembled. Must not: number
+ * citations, write the frontmatter or save the document (fulltext.ts does, once for the whole).
+ */
+import type { RunContext } from '../context';
+import { errorMessage, GateError } from '../errors';
+import { citationMapText, currentOutline, outputLanguageName, sharedPrefix, sourceLine, sourceRegistryText, templateSections } from '../promptText';
+import { validateFullText, validateSection } from '../checks';
+import type { TemplateDef } from '../library';
+import { stripOuterFence } from '../modelAnswers';
+import type { ModelMessage, SystemBlock } from '../ports';
+import type { PlannedSection, SectionPlan } from '../sectionPlan';
+
+/** Sections written at the same time, at most. */
+const MAX_PARALLEL_SECTIONS = 8;
+
+/** The document as it fills in: the title, then each section's heading and text so far. */
+class Draft {
+  private readonly parts: string[];
+  constructor(
+    private readonly ctx: RunContext,
+    title: string,
+    private readonly plan: SectionPlan,
+  ) {
+    this.parts = [`# ${title}`, ...plan.sections.map((p) => `## ${p.heading}`)];
+  }
+  set(section: PlannedSection, text: string): void {
+    this.parts[section.index + 1] = text ? `## ${section.heading}\n\n${text}` : `## ${section.heading}`;
+    this.emit();
+  }
+  append(section: PlannedSection, delta: string): void {
+    const at = section.index + 1;
+    this.parts[at] += this.parts[at] === `## ${section.heading}` ? `\n\n${delta}` : delta;
+    this.emit();
+  }
+  private emit(): void {
+    this.ctx.emit({ type: 'draft', parts: [...this.parts] });
+  }
+}
+
+function sectionKey(section: PlannedSection, attempt: number): string {
+  return `fulltext:section:${section.index + 1}:${attempt}`;
+}
+
+function evidenceText(ctx: RunContext, section: PlannedSection, plan: SectionPlan): string {
+  const byId = new Map(ctx.state.sources.map((x) => [x.id, x]));
+  const entries = (list: typeof section.citations) =>
+    list.map((c) => `- Point: ${c.point}\n  Sources: ${c.sourceIds.map((id) => `[${id}]`).join('')}`).join('\n');
+  // A map entry may name a passage (`S3.2`): the registry lists its source.
+  const ids = [...new Set([...section.citations, ...plan.unassigned].flatMap((c) => c.sourceIds.map((id) => id.split('.')[0])))];
+  const parts = [section.citations.length ? entries(section.citations) : '(The citation map has no entry for the points of this section.)'];
+  if (plan.unassigned.length) parts.push(`Mapped points not tied to one section (any section may use them):\n${entries(plan.unassigned)}`);
+  const sources = ids.map((id) => byId.get(id)).filter((x) => x !== undefined);
+  if (sources.length) parts.push(`The sources named above:\n${sources.map(sourceLine).join('\n')}`);
+  return parts.join('\n\n');
+}
+
+function neighboursText(plan: SectionPlan, section: PlannedSection): string {
+  const describe = (p: PlannedSection | undefined, where: string) =>
+    p ? `${where}: section ${p.index + 1}, "${p.heading}"${p.summary ? ' (the summary, written last from the other sections)' : ''}:\n${p.outline}` : `${where}: (none)`;
+  return [describe(plan.sections[section.index - 1], 'Before yours'), describe(plan.sections[section.index + 1], 'After yours')].join('\n\n');
+}
+
+interface SectionJob {
+  section: PlannedSection;
+  /** The next attempt number (attempts are numbered across retries and rounds). */
+  attempt: number;
+  text: string | null;
+}
+
+/**
+ * Writes one section until it passes its checks: recorded attempts are reused (a resumed run
+ * pays for none of them again), and up to `validationAttempts` new calls are made.
+ */
+async function writeSection(
+  ctx: RunContext,
+  job: SectionJob,
+  system: SystemBlock[],
+  request: string,
+  mustCite: boolean,
+  draft: Draft,
+  onBegin?: () => void,
+): Promise<string> {
+  const s = ctx.state;
+  const { section } = job;
+  const label = `section:${section.index + 1}`;
+  let messages: ModelMessage[] = [{ role: 'user', content: request }];
+  let maxTokens = Math.max(4000, Math.ceil(section.words * 3));
+  let lastError = '';
+  for (let made = 0; ; job.attempt++) {
+    const key = sectionKey(section, job.attempt);
+    if (!ctx.recorded(key)) {
+      if (made >= ctx.settings.validationAttempts) break;
+      made++;
+    }
+    draft.set(section, '');
+    const call = await ctx.call({
+      key,
+      step: 'fulltext',
+      label,
+      system,
+      messages,
+      maxTokens,
+      onBegin,
+      onText: (delta) => draft.append(section, delta),
+    });
+    try {
+      const text = validateSection(stripOuterFence(call.text), call.stopReason, s.sources, mustCite);
+      draft.set(section, text);
+      ctx.runLog.gate({ step: 'fulltext', gate: label, passed: true, detail: `attempt ${job.attempt}` });
+      job.attempt++;
+      return text;
+    } catch (err) {
+      lastError = errorMessage(err);
+      ctx.record('fulltext', 'retry', `section ${section.index + 1} (${section.heading}): ${lastError}`);
+      ctx.runLog.gate({ step: 'fulltext', gate: label, passed: false, detail: lastError });
+      if (call.stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 32000);
+      messages = [
+        messages[0],
+        { role: 'assistant', content: call.text },
+        { role: 'user', content: `Your section could not be accepted: ${lastError} Write the complete section again.` },
+      ];
+    }
+  }
+  draft.set(section, '');
+  throw new GateError('fulltext', 'full-text', `The full text failed its checks: section "${section.heading}": ${lastError}`);
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; the first error is thrown once all have stopped. */
+async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>, gate?: Promise<void>): Promise<void> {
+  let next = 0;
+  const failure: { error?: unknown; failed: boolean } = { failed: false };
+  const worker = async (w: number) => {
+    if (gate && w > 0) await gate;
+    while (next < items.length && !failure.failed) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error) {
+        if (!failure.failed) Object.assign(failure, { error, failed: true });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, w) => worker(w)));
+  if (failure.failed) throw failure.error;
+}
+
+/**
+ * Writes the planned sections and returns the document's body in markdown (the title first,
+ * then every section under its `##` heading, in the outline's order), citing with `[S#]`.
+ */
+export async function writeSections(ctx: RunContext, template: TemplateDef, plan: SectionPlan): Promise<string> {
+  const s = ctx.state;
+  const language = outputLanguageName(s);
+  const frame = ctx.library.render('fulltext-frame', {
+    language_name: language,
+    template_name: template.name,
+    template_sections: templateSections(template),
+    target_words: String(template.targetWords),
+    outline: currentOutline(s),
+    citation_map: citationMapText(s),
+    source_registry: sourceRegistryText(s.sources),
+    integration: s.integration ?? '',
+    output_rules: ctx.library.render('output-rules', { language_name: language }),
+  });
+  const cached: SystemBlock[] = [
+    { text: sharedPrefix(ctx), cache: true },
+    { text: frame, cache: true },
+  ];
+  const title = plan.title ?? s.title;
+  const draft = new Draft(ctx, title, plan);
+  const jobs: SectionJob[] = plan.sections.map((section) => ({ section, attempt: 1, text: null }));
+  const body = jobs.filter((j) => !j.section.summary);
+  const summary = jobs.find((j) => j.section.summary);
+  const count = String(plan.sections.length);
+
+  const sectionPrompt = (p: PlannedSection) =>
+    ctx.library.render('fulltext-section', {
+      section_number: String(p.index + 1),
+      section_count: count,
+      section_heading: p.heading,
+      section_words: String(p.words),
+      section_guidance: p.guidance || '(no guidance beyond the outline)',
+      section_outline: p.outline,
+      section_evidence: evidenceText(ctx, p, plan),
+      neighbours: neighboursText(plan, p),
+    });
+  const request = (p: PlannedSection, feedback: string) =>
+    `Write section ${p.index + 1} of ${count}, "${p.heading}", now.${feedback ? ` ${feedback}` : ''}`;
+
+  let feedback = '';
+  let lastError = '';
+  for (let round = 1; round <= ctx.settings.validationAttempts; round++) {
+    const pending = body.filter((j) => j.text === null);
+    // The second cached block is new to the provider's cache: the longest section leads, and
+    // the others start when its response begins (then they read it instead of writing it).
+    const leader = pending.length > 1 && ctx.settings.promptCaching ? [...pending].sort((a, b) => b.section.words - a.section.words)[0] : undefined;
+    let release: () => void = () => {};
+    const gate = leader ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+    const ordered = leader ? [leader, ...pending.filter((j) => j !== leader)] : pending;
+    const write = async (j: SectionJob) => {
+      const system = [...cached, { text: sectionPrompt(j.section) }];
+      const mustCite = s.factual && j.section.citations.length > 0;
+      const run = writeSection(ctx, j, system, request(j.section, feedback), mustCite, draft, j === leader ? release : undefined);
+      j.text = await (j === leader ? run.finally(release) : run);
+    };
+    await inParallel(ordered, MAX_PARALLEL_SECTIONS, write, gate);
+
+    if (summary && summary.text === null) {
+      const written = body.map((j) => `## ${j.section.heading}\n\n${j.text}`).join('\n\n');
+      const p = summary.section;
+      const system = [
+        ...cached,
+        {
+          text: ctx.library.render('fulltext-summary', {
+            section_heading: p.heading,
+            section_words: String(p.words),
+            section_guidance: p.guidance || '(no guidance beyond the outline)',
+            section_outline: p.outline,
+            section_evidence: evidenceText(ctx, p, plan),
+            written_sections: written,
+          }),
+        },
+      ];
+      summary.text = await writeSection(ctx, summary, system, request(p, feedback), s.factual && p.citations.length > 0, draft);
+    }
+
+    const document = [`# ${title}`, ...jobs.map((j) => `## ${j.section.heading}\n\n${j.text}`)].join('\n\n');
+    try {
+      validateFullText(document, 'end_turn', s.sources, s.factual);
+      ctx.runLog.gate({ step: 'fulltext', gate: 'full-text', passed: true, detail: `${jobs.length} section(s)` });
+      return document;
+    } catch (err) {
+      // Every section passed on its own but the whole did not: write them again with the reason.
+      lastError = errorMessage(err);
+      ctx.record('fulltext', 'retry', `the whole document: ${lastError}`);
+      ctx.runLog.gate({ step: 'fulltext', gate: 'full-text', passed: false, detail: lastError });
+      feedback = `The document as a whole could not be accepted: ${lastError}`;
+      for (const j of jobs) j.text = null;
+    }
+  }
+  throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
+}
