@@ -161,7 +161,8 @@ function outlineAnswer(input: AnthropicResponderInput): string {
 
 function citationsAnswer(input: AnthropicResponderInput): string {
   const registry = [...new Set([...input.system.matchAll(/^- \[(S\d+)\]/gm)].map((m) => m[1]))];
-  const points = outlineSections(tagged(input.system, 'outline')).flatMap((s) => s.points);
+  // Points are named by the ids the outline shows before them (`- [P2.3] …`).
+  const points = [...tagged(input.system, 'outline').matchAll(/^\s*[-*] \[(P\d+\.\d+)\]/gm)].map((m) => m[1]);
   const searches = Number(/give a search query to at most (\d+) gaps/.exec(input.system)?.[1] ?? 0);
   const citations = registry.length
     ? points.map((point, i) => ({ point, sourceIds: [...new Set([registry[i % registry.length], registry[(i * 3 + 1) % registry.length]])] }))

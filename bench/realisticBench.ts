@@ -8,10 +8,16 @@
  * Owns: this scenario's measurements, targets and printout. Must not: change the short
  * scenario's figures (bench.ts keeps them comparable with earlier runs).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { PromptLibrary } from '../src/core/library';
-import { ratio, round, verdict, type Target, type Verdict } from './metrics';
+import { Orchestrator } from '../src/core/orchestrator';
+import { FileStateStore } from '../src/core/stateStore';
+import { criticalPathMs, ratio, round, verdict, type Interval, type Target, type Verdict } from './metrics';
 import { ANALYST_TOKENS, OUTLINE_BULLET_WORDS } from './realistic';
 import { fullRun, type Fakes, type FullRunResult } from './scenarios';
+import { benchDeps, DiskWorkspace, StepClock } from './setup';
 import { table } from './table';
 
 /**
@@ -22,11 +28,26 @@ export const PEER = { reportTokens: 2650, seconds: 31 };
 
 export const REALISTIC_TARGETS: Record<string, Target> = {
   criticalPathRatio: { op: '<=', limit: 1.03 },
+  fulltextSpeedup: { op: '>=', limit: 3 },
   reportTokensPerSecond: { op: '>=', limit: round(PEER.reportTokens / PEER.seconds, 1)! },
 };
 
+/** The full-text step alone, resumed from the realistic run just before it. */
+export interface FulltextStepResult {
+  sectionWriting: boolean;
+  wallMs: number;
+  calls: number;
+  /** Model latency on the step's critical path (parallel calls count as the slowest). */
+  latencyMs: number;
+  /** Output tokens of the step's calls. */
+  outputTokens: number;
+  /** Words of the document body (same content length either way). */
+  words: number;
+}
+
 export interface RealisticMeasurement {
   full: FullRunResult;
+  fulltext: { oneCall: FulltextStepResult; bySections: FulltextStepResult };
   figures: Record<string, number | null>;
   targets: Record<string, { target: string; result: Verdict }>;
 }
@@ -36,7 +57,12 @@ const ms = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
 export async function measureRealistic(fakes: Fakes, library: PromptLibrary, phase: (name: string) => void): Promise<RealisticMeasurement> {
   phase('full run at realistic lengths');
   const full = await fullRun(fakes, library, 'realistic');
+  phase('full-text step at realistic lengths, written as one call');
+  const oneCall = await fulltextStep(fakes, library, full, false);
+  phase('full-text step at realistic lengths, written by sections');
+  const bySections = await fulltextStep(fakes, library, full, true);
   const figures: Record<string, number | null> = {
+    fulltextSpeedup: round(ratio(oneCall.wallMs, bySections.wallMs), 2),
     fullRunMs: round(full.wallMs, 1),
     criticalPathRatio: round(ratio(full.wallMs, full.latencySumMs)),
     machineMsAfterOutline: round(full.afterOutlineMs, 1),
@@ -44,7 +70,49 @@ export async function measureRealistic(fakes: Fakes, library: PromptLibrary, pha
   };
   const targets: RealisticMeasurement['targets'] = {};
   for (const [name, t] of Object.entries(REALISTIC_TARGETS)) targets[name] = { target: `${t.op} ${t.limit}`, result: verdict(figures[name], t) };
-  return { full, figures, targets };
+  return { full, fulltext: { oneCall, bySections }, figures, targets };
+}
+
+/**
+ * The full-text step alone: the realistic run's saved state taken back to just before it (its
+ * citation map done), resumed on an empty prompt cache with the document written as one call or
+ * by sections, and stopped when the step ends.
+ */
+async function fulltextStep(fakes: Fakes, library: PromptLibrary, full: FullRunResult, sectionWriting: boolean): Promise<FulltextStepResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sa-bench-fulltext-'));
+  const docs = mkdtempSync(path.join(os.tmpdir(), 'sa-bench-fulltext-docs-'));
+  try {
+    const saved = (await new FileStateStore(full.dir).load(full.id)).state;
+    saved.calls = saved.calls.filter((c) => c.step !== 'fulltext');
+    saved.history = saved.history.filter((h) => h.step !== 'fulltext' && h.step !== 'done');
+    saved.step = 'fulltext';
+    saved.status = 'cancelled';
+    saved.finalDocument = null;
+    const store = new FileStateStore(dir);
+    await store.save(saved);
+    await fakes.reset();
+    await fakes.scenario('realistic');
+    const clock = new StepClock();
+    const deps = benchDeps({ model: fakes.model, search: fakes.search, store, library, workspace: new DiskWorkspace(docs), settings: { sectionWriting }, onEvent: clock.onEvent });
+    const outcome = await new Orchestrator(deps).resume(saved.id);
+    const window = clock.windows.find((w) => w.step === 'fulltext' && Number.isFinite(w.end));
+    if (outcome.state.status !== 'done' || !window) throw new Error(`The full-text step did not finish: ${outcome.state.status} ${outcome.error?.message ?? ''}`);
+    const requests = (await fakes.timings()).anthropic.filter((r) => r.task?.step === 'fulltext');
+    const calls = outcome.state.calls.filter((c) => c.step === 'fulltext');
+    const body = outcome.state.finalDocument!.markdown.replace(/^---\n[\s\S]*?\n---\n/, '').split(/^## (?:Sources|Fonti)$/m)[0];
+    return {
+      sectionWriting,
+      wallMs: window.end - window.start,
+      calls: calls.length,
+      latencyMs: criticalPathMs(requests.filter((r) => r.finishedAt !== undefined).map((r): Interval => ({ start: r.receivedAt, end: r.finishedAt! }))),
+      outputTokens: calls.reduce((n, c) => n + c.usage.outputTokens, 0),
+      words: body.split(/\s+/).filter(Boolean).length,
+    };
+  } finally {
+    await fakes.scenario('short');
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(docs, { recursive: true, force: true });
+  }
 }
 
 export function printRealistic(m: RealisticMeasurement, log: (line?: string) => void): void {
@@ -66,6 +134,20 @@ export function printRealistic(m: RealisticMeasurement, log: (line?: string) => 
       `from the outline's approval to the document on disk ${ms(f.afterOutlineMs)} ms`,
   );
   log(
+    table(
+      [m.fulltext.oneCall, m.fulltext.bySections].map((r) => [
+        r.sectionWriting ? 'by sections, in parallel' : 'one call',
+        ms(r.wallMs),
+        ms(r.latencyMs),
+        r.calls,
+        r.outputTokens,
+        r.words,
+      ]),
+      ['full-text step alone (empty cache)', 'wall ms', 'latency ms', 'calls', 'output tok', 'words'],
+    ),
+  );
+  log(`  full-text speedup (one call ÷ by sections): ${m.figures.fulltextSpeedup ?? 'n/a'}`);
+  log(
     `  report tokens per second ${m.figures.reportTokensPerSecond ?? 'n/a'}; the peer's shape: ${PEER.reportTokens} tokens in ${PEER.seconds} s ` +
       `= ${round(PEER.reportTokens / PEER.seconds, 1)} tokens/s, three calls in sequence and no analysts`,
   );
@@ -83,6 +165,7 @@ export function realisticJson(m: RealisticMeasurement): Record<string, unknown> 
     calls: { model: f.modelCalls, search: f.searches },
     totalCostUsd: round(f.totalCostUsd, 5),
     peer: PEER,
+    fulltextStep: m.fulltext,
     steps: f.steps.map((r) => ({
       step: r.step,
       wallMs: round(r.wallMs, 1),

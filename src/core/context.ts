@@ -60,6 +60,8 @@ export class RunContext {
   private readonly pendingSaves = new Set<Promise<void>>();
   private snapshotDue = false;
   private saveError: Error | null = null;
+  /** Calls under way, by key (a prefetched call is awaited rather than made twice). */
+  private readonly inFlight = new Map<string, Promise<ModelCallRecord>>();
   /** Cached prefixes known to be in the provider's cache: text -> time of the call that used it. */
   private readonly warmPrefixes = new Map<string, number>();
 
@@ -211,6 +213,34 @@ export class RunContext {
       void this.runLog.modelCall({ ...done, label: spec.label, reused: true });
       return done;
     }
+    // Started ahead of time (see `prefetch`) and still under way: its answer is this call's.
+    const started = this.inFlight.get(spec.key);
+    if (started) return started;
+    const making = this.makeCall(spec);
+    this.inFlight.set(spec.key, making);
+    try {
+      return await making;
+    } finally {
+      this.inFlight.delete(spec.key);
+    }
+  }
+
+  /**
+   * Starts a call that a later step will make with the same key and the same prompt, when
+   * everything its prompt needs is already known: that step then waits only for what is left
+   * of it. A failure is left for that step, which makes the call again.
+   */
+  prefetch(spec: CallSpec): void {
+    if (this.recorded(spec.key) || this.inFlight.has(spec.key) || this.signal?.aborted) return;
+    this.call(spec).catch(() => undefined);
+  }
+
+  /** Waits for the calls still under way (a prefetched call whose step never came), so that they are recorded. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private async makeCall(spec: CallSpec): Promise<ModelCallRecord> {
     this.throwIfCancelled();
     this.snapshot();
     this.assertSaved();

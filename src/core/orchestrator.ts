@@ -142,6 +142,8 @@ export class Orchestrator {
       ctx.runLog.error({ step: s.step, message: errorMessage(err) });
     }
     s.awaiting = null;
+    // A call started ahead of time is paid for: record it before the last save.
+    await ctx.settle();
     for (const a of Object.values(s.analysts)) resetInterrupted(a);
     try {
       await ctx.flush().catch(() => undefined);

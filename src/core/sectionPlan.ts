@@ -142,3 +142,32 @@ export function planSections(outline: string, template: TemplateDef, citationMap
     unassigned,
   };
 }
+
+/**
+ * The outline with an id before each point — `[P2]` before the second section's heading,
+ * `[P2.3]` before its third point — so that an answer can name a point by its id instead of
+ * copying its text back. `points` gives each id's text as the outline has it (bullet removed).
+ */
+export function numberedOutline(outline: string): { text: string; points: Map<string, string> } {
+  const points = new Map<string, string>();
+  let section = 0;
+  let point = 0;
+  const lines = outline.replace(/\r\n/g, '\n').split('\n').map((line) => {
+    const h2 = /^##\s+(.+?)\s*$/.exec(line);
+    if (h2 && !line.startsWith('###')) {
+      section++;
+      point = 0;
+      points.set(`P${section}`, h2[1]);
+      return `## [P${section}] ${h2[1]}`;
+    }
+    const item = /^(\s*(?:[-*+]|\d+[.)]|#{3,6})\s+)(.+)$/.exec(line);
+    if (item && section > 0) {
+      point++;
+      const id = `P${section}.${point}`;
+      points.set(id, item[2].replace(/\s*\[(?:Source|Fonte):[^\]]*\]|\s*\[S\d+(?:\.\d+)?\]/gi, '').trim());
+      return `${item[1]}[${id}] ${item[2]}`;
+    }
+    return line;
+  });
+  return { text: lines.join('\n'), points };
+}

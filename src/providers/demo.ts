@@ -52,12 +52,13 @@ function tagged(system: string, tag: string): string {
 function outlineSections(system: string): Array<{ heading: string; points: string[] }> {
   const out: Array<{ heading: string; points: string[] }> = [];
   for (const line of tagged(system, 'outline').split('\n')) {
-    const h = /^## (.+)$/.exec(line);
+    // The citations step shows the outline with point ids (`## [P2] Heading`, `- [P2.1] …`).
+    const h = /^## (?:\[P\d+\] )?(.+)$/.exec(line);
     if (h) {
       if (!/^(Sources|Fonti)$/.test(h[1].trim())) out.push({ heading: h[1].trim(), points: [] });
       continue;
     }
-    const p = /^\s*[-*] (.+)$/.exec(line);
+    const p = /^\s*[-*] (?:\[P\d+\.\d+\] )?(.+)$/.exec(line);
     if (p && out.length) out[out.length - 1].points.push(p[1].trim());
   }
   return out;

@@ -16,6 +16,7 @@ import type { ModelMessage, SearchResult } from '../ports';
 import { SourceId, type CitationEntry, type Source } from '../state';
 import { httpUrl } from '../safeText';
 import { redactKeyShapedText } from '../secrets';
+import { numberedOutline } from '../sectionPlan';
 import { nextSourceId } from './sources';
 
 const CitationsAnswer = z.object({
@@ -63,44 +64,52 @@ export function searchKey(query: string): string {
   return `search:${query.trim().toLowerCase().replace(/\s+/g, ' ')}`;
 }
 
-/** Runs one web search (or reuses the recorded one), registering its results as L2 sources. */
-async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
+type Fetched = {
+  query: string;
+  key: string;
+  out: Awaited<ReturnType<NonNullable<RunContext['search']>['search']>> | null;
+  durationMs: number;
+  release: () => void;
+};
+
+/**
+ * Runs one web search within the run's budget; a failed search is reported and gives no
+ * results, one the budget does not allow is skipped.
+ */
+async function fetchGap(ctx: RunContext, query: string): Promise<Fetched> {
   const s = ctx.state;
   const key = searchKey(query);
-  const recorded = s.searches.find((x) => x.key === key);
-  if (recorded) {
-    ctx.runLog.search({ query, results: recorded.resultSourceIds.length, durationMs: 0, cached: true });
-    return recorded.resultSourceIds;
-  }
-  if (s.searches.length >= ctx.settings.maxSearchesPerAnalysis) return [];
-  ctx.throwIfCancelled();
-  ctx.snapshot();
-  ctx.assertSaved();
   let release: () => void;
   try {
     release = await ctx.budget.reserve(ctx.budget.searchBound(), { step: 'citations', label: 'search', partialAllowed: true });
   } catch (err) {
     if (!(err instanceof BudgetStop)) throw err;
     ctx.log.warn(`Web search for "${query}" skipped: the budget of the run was reached.`);
-    return [];
+    return { query, key, out: null, durationMs: 0, release: () => {} };
   }
   const started = Date.now();
-  let out;
   try {
-    out = await ctx.search!.search(query, { numResults: 3, signal: ctx.signal });
+    const out = await ctx.search!.search(query, { numResults: 3, signal: ctx.signal });
+    return { query, key, out, durationMs: Date.now() - started, release };
   } catch (err) {
     release();
     if (err instanceof CancelledError || ctx.signal?.aborted) throw new CancelledError();
     ctx.log.warn(`Web search failed for "${query}": ${errorMessage(err)}`);
     s.errors.push({ at: ctx.now(), step: 'citations', message: `Web search failed for "${query}": ${errorMessage(err)}` });
-    return [];
+    return { query, key, out: null, durationMs: Date.now() - started, release: () => {} };
   }
+}
+
+/** Registers a search's results as L2 sources (once per URL) and records the search. */
+function registerGap(ctx: RunContext, fetched: Fetched): string[] {
+  const s = ctx.state;
+  if (!fetched.out) return [];
   const ids: string[] = [];
-  for (const r of out.results) {
+  for (const r of fetched.out.results) {
     // A result without a web address (javascript:, data:, ...) cannot be a source.
     const url = httpUrl(r.url);
     if (!url) {
-      ctx.log.warn(`A web search result for "${query}" was skipped: its address is not http(s).`);
+      ctx.log.warn(`A web search result for "${fetched.query}" was skipped: its address is not http(s).`);
       continue;
     }
     const existing = s.sources.find((x) => x.url && normalizeUrl(x.url) === normalizeUrl(url));
@@ -120,25 +129,62 @@ async function searchGap(ctx: RunContext, query: string): Promise<string[]> {
     s.sources.push(src);
     ids.push(src.id);
   }
-  const durationMs = Date.now() - started;
-  s.searches.push({ key, query, at: ctx.now(), durationMs, resultSourceIds: ids, costUsd: out.costUsd ?? ctx.prices.searchUsd });
-  release();
+  s.searches.push({ key: fetched.key, query: fetched.query, at: ctx.now(), durationMs: fetched.durationMs, resultSourceIds: ids, costUsd: fetched.out.costUsd ?? ctx.prices.searchUsd });
+  fetched.release();
   ctx.emitCost();
-  ctx.runLog.search({ query, results: ids.length, durationMs });
-  await ctx.checkpoint();
+  ctx.runLog.search({ query: fetched.query, results: ids.length, durationMs: fetched.durationMs });
   return ids;
+}
+
+/**
+ * Fills the gaps that have a query with web search: the searches the budget allows run at the
+ * same time (a recorded one is reused), and their results are registered in the gaps' order,
+ * so that source ids never depend on which answer came back first. Returns each gap's ids and
+ * how many searches were asked for (not reused, within the limit).
+ */
+async function searchGaps(ctx: RunContext, queries: string[]): Promise<{ results: string[][]; asked: number }> {
+  const s = ctx.state;
+  const fresh: string[] = [];
+  for (const q of queries) {
+    const key = searchKey(q);
+    const known = s.searches.some((x) => x.key === key) || fresh.some((f) => searchKey(f) === key);
+    if (!known && s.searches.length + fresh.length < ctx.settings.maxSearchesPerAnalysis) fresh.push(q);
+  }
+  let fetched: Fetched[] = [];
+  if (fresh.length) {
+    ctx.throwIfCancelled();
+    ctx.snapshot();
+    ctx.assertSaved();
+    fetched = await Promise.all(fresh.map((q) => fetchGap(ctx, q)));
+  }
+  const out = queries.map((q) => {
+    const key = searchKey(q);
+    const recorded = s.searches.find((x) => x.key === key);
+    if (recorded) {
+      ctx.runLog.search({ query: q, results: recorded.resultSourceIds.length, durationMs: 0, cached: true });
+      return recorded.resultSourceIds;
+    }
+    const f = fetched.find((x) => x.key === key);
+    return f ? registerGap(ctx, f) : [];
+  });
+  if (fetched.length) await ctx.checkpoint();
+  return { results: out, asked: fresh.length };
 }
 
 export async function runCitations(ctx: RunContext): Promise<void> {
   const s = ctx.state;
   registerAnalystSources(ctx);
+  // The answer names outline points by id (`P2.3`) rather than copying their text back: a
+  // much shorter answer, and an exact match.
+  const outline = numberedOutline(currentOutline(s));
+  const pointText = (point: string) => outline.points.get(point.trim().replace(/^\[|\]$/g, '')) ?? point.replace(/^\[P\d+(?:\.\d+)?\]\s*/, '');
 
   const system = [
     { text: sharedPrefix(ctx), cache: true },
     {
       text: ctx.library.render('citations', {
         language_name: outputLanguageName(s),
-        outline: currentOutline(s),
+        outline: outline.text,
         source_registry: sourceRegistryText(s.sources),
         max_searches: String(s.webSearchAllowed ? ctx.settings.maxSearchesPerAnalysis : 0),
       }),
@@ -170,18 +216,18 @@ export async function runCitations(ctx: RunContext): Promise<void> {
 
   const map: CitationEntry[] = answer.citations
     .filter((c) => c.sourceIds.length > 0)
-    .map((c) => ({ point: c.point, sourceIds: [...new Set(c.sourceIds)] }));
+    .map((c) => ({ point: pointText(c.point), sourceIds: [...new Set(c.sourceIds)] }));
   if (answer.factual !== undefined) s.factual = answer.factual;
-  s.gaps = answer.gaps.map((g) => g.point);
+  const gaps = answer.gaps.map((g) => ({ point: pointText(g.point), query: g.query }));
+  s.gaps = gaps.map((g) => g.point);
 
   if (s.webSearchAllowed && ctx.search) {
     const errorsBefore = s.errors.length;
     const searchesBefore = s.searches.length;
-    let asked = 0;
-    for (const gap of answer.gaps) {
-      if (!gap.query.trim()) continue;
-      if (!s.searches.some((x) => x.key === searchKey(gap.query)) && s.searches.length < ctx.settings.maxSearchesPerAnalysis) asked++;
-      const ids = await searchGap(ctx, gap.query);
+    const searched = gaps.filter((g) => g.query.trim());
+    const { results, asked } = await searchGaps(ctx, searched.map((g) => g.query));
+    for (const [i, gap] of searched.entries()) {
+      const ids = results[i];
       if (ids.length) {
         const entry = map.find((c) => c.point === gap.point);
         if (entry) entry.sourceIds = [...new Set([...entry.sourceIds, ...ids])];

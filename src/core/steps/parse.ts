@@ -16,6 +16,7 @@ import { chooseLanguage, detectLanguage, normalizeLanguageCode } from '../langua
 import { parseJsonAnswer } from '../modelAnswers';
 import { slugify, type SynthesizerScore } from '../state';
 import { errorMessage } from '../errors';
+import { sourceNeedCall } from './sources';
 import type { ModelMessage } from '../ports';
 
 export const ParseAnswer = z.object({
@@ -88,6 +89,10 @@ export async function runParse(ctx: RunContext): Promise<void> {
     s.language = fixed;
     s.languageSource = 'setting';
   }
+  // Judging the need for current sources needs only the problem: it runs at the same time as
+  // the parse call, in the language the run will most likely have (the setting's, or the one
+  // detected in the problem); the sources step uses it when that is the language decided.
+  if (!s.sourceNeed) ctx.prefetch(sourceNeedCall(ctx, fixed || detectLanguage(s.problem).code));
 
   // Until the language is decided, the model writes in the problem's language and names it.
   const answer = await scoreWithModel(ctx, 'parse', 'parse', fixed ? outputLanguageName(s) : PROBLEM_LANGUAGE);

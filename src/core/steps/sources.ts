@@ -12,9 +12,10 @@ import path from 'node:path';
 import * as z from 'zod';
 import { briefingSources, briefingToContextText, parseBriefing } from '../briefing';
 import { contextBudgetFor, planContext } from '../contextBudget';
-import { CancelledByPerson, type RunContext } from '../context';
+import { CancelledByPerson, type CallSpec, type RunContext } from '../context';
 import { CancelledError, errorMessage, isAbortError, isDocumentError } from '../errors';
-import { outputLanguageName, sharedPrefix } from '../promptText';
+import { sharedPrefix } from '../promptText';
+import { languageName } from '../language';
 import { parseJsonAnswer } from '../modelAnswers';
 import { redactKeyShapedText } from '../secrets';
 import { estimateTokens, locationLabel, passageTokens, type ParsedDocument } from '../passages';
@@ -28,20 +29,30 @@ export function nextSourceId(sources: Source[]): string {
   return `S${max + 1}`;
 }
 
-async function judgeNeed(ctx: RunContext): Promise<void> {
-  const s = ctx.state;
-  const system = [
-    { text: sharedPrefix(ctx), cache: true },
-    { text: ctx.library.render('source-need', { language_name: outputLanguageName(s), today: ctx.today() }) },
-  ];
-  const call = await ctx.call({
-    key: 'source-need',
+/**
+ * The source-need call in a language (a code). It needs only the problem and the language, so
+ * the parse step starts it in the language the run will most likely have (see parse.ts); the
+ * key names the language, so that an answer in another language is never taken for this one.
+ */
+export function sourceNeedCall(ctx: RunContext, language: string): CallSpec {
+  const name = languageName(language);
+  return {
+    key: `source-need:${language}`,
     step: 'sources',
     label: 'source-need',
-    system,
+    system: [
+      { text: sharedPrefix(ctx, name), cache: true },
+      { text: ctx.library.render('source-need', { language_name: name, today: ctx.today() }) },
+    ],
     messages: [{ role: 'user', content: 'Judge how much this problem needs current sources and answer with the JSON object.' }],
     maxTokens: 600,
-  });
+  };
+}
+
+async function judgeNeed(ctx: RunContext): Promise<void> {
+  const s = ctx.state;
+  // A run recorded before the key named the language keeps its answer.
+  const call = ctx.recorded('source-need') ?? (await ctx.call(sourceNeedCall(ctx, s.language)));
   try {
     const a = parseJsonAnswer(call.text, NeedAnswer);
     s.sourceNeed = a.need;
