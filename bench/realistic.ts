@@ -135,7 +135,8 @@ function integrationAnswer(input: AnthropicResponderInput, base: string): string
   const words = rangeMiddle(input.system, /Typical length:\s*([\d,]+)\s+to\s+([\d,]+)\s+words/, 1800);
   const analysts = [...new Set([...input.system.matchAll(/<analyst id="([a-z0-9-]+)">/g)].map((m) => m[1]))];
   const parts = [base.trimEnd()];
-  const per = Math.max(50, Math.round(words / Math.max(1, analysts.length)));
+  const written = base.split(/\s+/).filter(Boolean).length;
+  const per = Math.max(50, Math.round((words - written) / Math.max(1, analysts.length)));
   analysts.forEach((id, i) => {
     parts.push(`### ${SUBJECTS[i % SUBJECTS.length]}`, `${prose(per, i + 11)} [Source: analyst-${id}]`);
   });
