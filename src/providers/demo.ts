@@ -197,7 +197,7 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): string {
 /**
  * One section of the final document, written on its own: the worked example's text for that
  * section (as the whole document would have it), citing the sources of the section's evidence
- * (`Sources: [S1][S2]` lines) when the text does not already.
+ * (`Sources: [S1][S2]` lines) when the text cites none.
  */
 function sectionAnswer(req: DemoRequest, ex: WorkedExample): string {
   const heading = /section \d+ of \d+, "(.+?)", now/.exec(req.user)?.[1] ?? '';
@@ -210,8 +210,8 @@ function sectionAnswer(req: DemoRequest, ex: WorkedExample): string {
       ? `Questo paragrafo illustrativo mostra come la sezione «${heading}» sviluppa i suoi punti dello schema.`
       : `This illustrative paragraph shows how the section "${heading}" develops its outline points.`;
   }
-  const missing = own.filter((id) => !text.includes(`[${id}`));
-  if (missing.length) text = text.replace(/^(.+?)(\n\n|$)/s, (_m, first: string, end: string) => `${first} ${missing.map((id) => `[${id}]`).join('')}${end}`);
+  // The example's own text keeps its own citations; a section that cites nothing cites its evidence.
+  if (own.length && !/\[S\d+/.test(text)) text = text.replace(/^(.+?)(\n\n|$)/s, (_m, first: string, end: string) => `${first} ${own.map((id) => `[${id}]`).join('')}${end}`);
   return `${text}\n`;
 }
 

@@ -24,13 +24,13 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SAMPLE = path.join(ROOT, 'sample-workspace');
 const CONTEXT = ['documents/board-memo-2026.md', 'documents/german-market-notes.md', 'documents/customer-interviews.md'];
 
-async function runWorkedExample(problem: string) {
+async function runWorkedExample(problem: string, settings?: { sectionWriting: boolean }) {
   const workspace = new MemoryWorkspace();
   for (const file of [...CONTEXT, 'research_briefing.yaml']) workspace.files.set(file, readFileSync(path.join(SAMPLE, file), 'utf8'));
   const reviewer = new ScriptedReviewer({
     sources: [{ kind: 'choose', contextFiles: CONTEXT, briefingFile: 'research_briefing.yaml', webSearch: true }],
   });
-  const h = harness({ library: await bundledLibrary(), workspace, reviewer });
+  const h = harness({ library: await bundledLibrary(), workspace, reviewer, ...(settings ? { settings } : {}) });
   const { state } = await new Orchestrator(h.deps).start(problem);
   assert.equal(state.status, 'done', JSON.stringify(state.errors));
   return { state, workspace, markdown: state.finalDocument!.markdown };
@@ -89,6 +89,17 @@ describe('the worked example of demo mode', () => {
     assert.ok(web.length >= 1, 'a web result is cited');
     assert.ok(web.every((l) => /\[Fictional demo result\]/.test(l) && /example\.com\/fictional\//.test(l)), web.join('\n'));
     assert.doesNotMatch(body, /\[@|\[S\d+\]/, 'every citation was resolved and numbered');
+  });
+
+  it('reads the same written section by section as written in one call: one numbering, one Sources list, the banner under the title', async () => {
+    const problem = readFileSync(path.join(SAMPLE, 'problem.md'), 'utf8');
+    const bySections = await runWorkedExample(problem);
+    const oneCall = await runWorkedExample(problem, { sectionWriting: false });
+    assert.ok(bySections.state.calls.filter((c) => c.step === 'fulltext').length > 1, 'written by several calls');
+    assert.equal(oneCall.state.calls.filter((c) => c.step === 'fulltext').length, 1, 'written by one call');
+    assert.equal(bySections.markdown, oneCall.markdown);
+    const { body } = parseFrontmatter(bySections.markdown);
+    assert.match(body.trimStart(), /^# Should Verdello enter the German market in 2027\?\n\n> \*\*Demo mode\.\*\*/);
   });
 
   it('has its Italian counterpart', async () => {

@@ -95,8 +95,11 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
   // Raw HTML, images and non-web links in the model's prose never reach the document.
   const { body: numbered, sourcesSection, cited } = numberCitations(neutralizeMarkdown(body), s.sources, s.language, s.outputFolder);
   const banner = [s.demo ? l.demoBanner : '', s.partialResults ? l.partialBanner : ''].filter(Boolean).join('\n\n');
-  const hasTitle = /^#\s/.test(numbered);
-  const content = [hasTitle ? '' : `# ${escapeInline(s.title)}`, banner, numbered.trim(), sourcesSection].filter(Boolean).join('\n\n');
+  // The banners go under the title, whether the body brings its own title or not.
+  const titled = /^#\s[^\n]*/.exec(numbered.trim());
+  const heading = titled ? titled[0] : `# ${escapeInline(s.title)}`;
+  const rest = titled ? numbered.trim().slice(titled[0].length).trim() : numbered.trim();
+  const content = [heading, banner, rest, sourcesSection].filter(Boolean).join('\n\n');
   const frontmatter = buildFrontmatter(s, cited, ctx.today());
   const markdown = renderFrontmatter(frontmatter as unknown as Record<string, unknown>, content) + '\n';
   ctx.runLog.gate({ step: 'fulltext', gate: 'frontmatter', passed: true, detail: `${cited.length} source(s) cited` });

@@ -20,6 +20,7 @@ import { errorMessage, GateError } from '../errors';
 import { citationMapText, currentOutline, outputLanguageName, sharedPrefix, sourceLine, sourceRegistryText, templateSections } from '../promptText';
 import { validateFullText, validateSection } from '../checks';
 import type { TemplateDef } from '../library';
+import { escapeInline } from '../safeText';
 import { stripOuterFence } from '../modelAnswers';
 import type { ModelMessage, SystemBlock } from '../ports';
 import type { PlannedSection, SectionPlan } from '../sectionPlan';
@@ -180,7 +181,9 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
     { text: sharedPrefix(ctx), cache: true },
     { text: frame, cache: true },
   ];
-  const title = plan.title ?? s.title;
+  // The outline's own title line is model text like the sections (fulltext.ts neutralizes the
+  // whole); the run's title is escaped as the one-call document's is.
+  const title = plan.title ?? escapeInline(s.title);
   const draft = new Draft(ctx, title, plan);
   const jobs: SectionJob[] = plan.sections.map((section) => ({ section, attempt: 1, text: null }));
   const body = jobs.filter((j) => !j.section.summary);
