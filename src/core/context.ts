@@ -7,11 +7,12 @@
  * call, every step and before every human gate. Must not: know what any step does.
  */
 import type { OrchestratorDeps } from './api';
+import type { CallSpec } from './callSpec';
 import { BudgetGuard, requestChars } from './budget';
 import { callCost, DEFAULT_PRICES, runCost, type PriceTable } from './cost';
 import { CancelledError, isAbortError } from './errors';
 import type { PromptLibrary } from './library';
-import type { Clock, Documents, LanguageModel, Log, ModelMessage, ModelRequest, ModelResponse, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
+import type { Clock, Documents, LanguageModel, Log, ModelRequest, ModelResponse, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import { RunLog } from './runLog';
 import { redactKeyShapedText } from './secrets';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
@@ -21,25 +22,7 @@ import type { HistoryEntry, ModelCallRecord, StepName, WorkflowState } from './s
 const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 const systemClock: Clock = { now: () => new Date() };
 
-export interface CallSpec {
-  /** Unique within the run; a call whose key is already recorded is not made again. */
-  key: string;
-  step: StepName;
-  label: string;
-  system: ModelRequest['system'];
-  messages: ModelMessage[];
-  maxTokens: number;
-  /** Stream text deltas as `text` events (the final document fills in while generated). */
-  stream?: boolean;
-  /** Overrides the model configured for the step (the proposal's model for analysts). */
-  model?: string;
-  /** Called once, when the answer starts arriving (the provider has begun its response). */
-  onBegin?: () => void;
-  /** At the budget gate the person may skip this call and go on with what is done. */
-  partialOnBudget?: boolean;
-  /** Streamed text of this call, as it arrives (a reused answer streams nothing). */
-  onText?: (delta: string) => void;
-}
+export type { CallSpec } from './callSpec';
 
 export class RunContext {
   readonly model: LanguageModel;
@@ -191,7 +174,8 @@ export class RunContext {
   }
 
   /** The key a call of `step` is recorded under: in a new round of attempts, a new key. */
-  callKey(step: StepName, key: string): string {
+  callKey(step: StepName, key: string, ownAttempts = false): string {
+    if (ownAttempts) return key;
     const round = this.state.attemptRounds[step] ?? 1;
     return round > 1 ? `${key}#round${round}` : key;
   }
@@ -206,7 +190,7 @@ export class RunContext {
    * The answer is recorded and the state checkpointed before this returns.
    */
   async call(spec: CallSpec): Promise<ModelCallRecord> {
-    const key = this.callKey(spec.step, spec.key);
+    const key = this.callKey(spec.step, spec.key, spec.ownAttempts);
     const done = this.recorded(key);
     if (done) {
       this.log.debug(`Reusing the recorded answer of ${spec.key}.`);
@@ -302,7 +286,7 @@ export class RunContext {
    * Records the answer of a call (made now, or through a message batch: billed at the batch
    * price) and checkpoints the state.
    */
-  async recordResponse(spec: Pick<CallSpec, 'key' | 'step' | 'label'>, request: ModelRequest, response: ModelResponse, options: { batch?: boolean } = {}): Promise<ModelCallRecord> {
+  async recordResponse(spec: Pick<CallSpec, 'key' | 'step' | 'label' | 'ownAttempts'>, request: ModelRequest, response: ModelResponse, options: { batch?: boolean } = {}): Promise<ModelCallRecord> {
     const model = request.model;
     const u = response.usage;
     this.budget.observe(requestChars(request), u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens);
@@ -315,7 +299,7 @@ export class RunContext {
     if (cost === null) this.warnUnpriced(response.model || model);
     const record: ModelCallRecord = {
       // In a new round of attempts of its step, the call is recorded under a new key.
-      key: this.callKey(spec.step, spec.key),
+      key: this.callKey(spec.step, spec.key, spec.ownAttempts),
       step: spec.step,
       model: response.model || model,
       usage: response.usage,

@@ -77,9 +77,11 @@ function neighboursText(plan: SectionPlan, section: PlannedSection): string {
 
 interface SectionJob {
   section: PlannedSection;
-  /** The next attempt number (attempts are numbered across retries and rounds). */
+  /** The next attempt number (attempts are numbered across retries, rounds and resumes). */
   attempt: number;
   text: string | null;
+  /** New calls made for this section (recorded answers reused are not counted). */
+  made: number;
 }
 
 /**
@@ -106,6 +108,7 @@ async function writeSection(
     if (!ctx.recorded(key)) {
       if (made >= ctx.settings.validationAttempts) break;
       made++;
+      job.made++;
     }
     draft.set(section, '');
     const call = await ctx.call({
@@ -117,6 +120,9 @@ async function writeSection(
       maxTokens,
       onBegin,
       onText: (delta) => draft.append(section, delta),
+      // A resume after a failed check keeps the accepted sections and goes on numbering the
+      // attempts of the others (the rejected answers are read again, free, then new ones made).
+      ownAttempts: true,
     });
     try {
       const text = validateSection(stripOuterFence(call.text), call.stopReason, s.sources, mustCite);
@@ -185,7 +191,7 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
   // whole); the run's title is escaped as the one-call document's is.
   const title = plan.title ?? escapeInline(s.title);
   const draft = new Draft(ctx, title, plan);
-  const jobs: SectionJob[] = plan.sections.map((section) => ({ section, attempt: 1, text: null }));
+  const jobs: SectionJob[] = plan.sections.map((section) => ({ section, attempt: 1, text: null, made: 0 }));
   const body = jobs.filter((j) => !j.section.summary);
   const summary = jobs.find((j) => j.section.summary);
   const count = String(plan.sections.length);
@@ -206,7 +212,10 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
 
   let feedback = '';
   let lastError = '';
-  for (let round = 1; round <= ctx.settings.validationAttempts; round++) {
+  const madeSoFar = () => jobs.reduce((n, j) => n + j.made, 0);
+  // A round that only read recorded answers again (a resumed run) does not count as an attempt.
+  for (let round = 1; round <= ctx.settings.validationAttempts; ) {
+    const madeBefore = madeSoFar();
     const pending = body.filter((j) => j.text === null);
     // The second cached block is new to the provider's cache: the longest section leads, and
     // the others start when its response begins (then they read it instead of writing it).
@@ -253,6 +262,7 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
       ctx.runLog.gate({ step: 'fulltext', gate: 'full-text', passed: false, detail: lastError });
       feedback = `The document as a whole could not be accepted: ${lastError}`;
       for (const j of jobs) j.text = null;
+      if (madeSoFar() > madeBefore) round++;
     }
   }
   throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
