@@ -68,6 +68,10 @@ export class ActiveRun {
   private readonly analystNames = new Map<string, string>();
   private notices: string[] = [];
   private ended = false;
+  /** Where the run's overnight batch stands, when it has one. */
+  private overnight: 'submitted' | 'in-progress' | 'results-ready' | undefined;
+  /** Set aside by the person while its batch was out: it ends without an outcome notice. */
+  private setAsideByPerson = false;
 
   constructor(
     start: ActiveRunStart,
@@ -104,6 +108,25 @@ export class ActiveRun {
   /** A panel answer to the waiting gate; false when no gate of this run takes it. */
   answer(message: FromWebview): Promise<boolean> {
     return this.reviewer.handle(message);
+  }
+
+  /** True while the run only waits for its overnight batch (no gate is open). */
+  get waitingOvernight(): boolean {
+    return (this.overnight === 'submitted' || this.overnight === 'in-progress') && !this.reviewer.gate && !this.ended;
+  }
+
+  /** True when the person set the run aside to start another one. */
+  get setAside(): boolean {
+    return this.setAsideByPerson;
+  }
+
+  /**
+   * Stops waiting for the overnight batch so that another analysis can run in this window. The
+   * batch goes on at the API; the run is saved as stopped and polled again later (never resent).
+   */
+  stopWaitingOvernight(): void {
+    this.setAsideByPerson = true;
+    this.cancel();
   }
 
   /** Cancel: a waiting gate resolves with "cancel" and calls in flight are aborted. */
@@ -194,6 +217,7 @@ export class ActiveRun {
         );
         return;
       case 'overnight':
+        this.overnight = event.status;
         if (event.status === 'results-ready') {
           void vscode.window.showInformationMessage(
             vscode.l10n.t('The overnight results of "{0}" are in: the analysis goes on to its next checkpoint.', inert(this.title)),
@@ -216,6 +240,7 @@ export class ActiveRun {
         this.costUsd = runCost(event.state);
         this.budgetUsd = budgetOf(event.state, this.settingBudgetUsd);
         this.notices = noticeTexts(event.state.notices);
+        this.overnight = overnightOf(event.state);
         this.host.saved(event.state);
         break;
     }
@@ -236,4 +261,10 @@ export class ActiveRun {
     this.reviewer.dispose();
     if (this.id) void this.host.drafts.close(this.id);
   }
+}
+
+/** The overnight status the panel cares about, from a saved state. */
+function overnightOf(state: Readonly<WorkflowState>): 'submitted' | 'in-progress' | 'results-ready' | undefined {
+  const status = state.overnight?.status;
+  return status === 'submitted' || status === 'in-progress' || status === 'results-ready' ? status : undefined;
 }

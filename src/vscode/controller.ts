@@ -8,7 +8,6 @@
  */
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../core/api';
-import { errorMessage } from '../core/errors';
 import type { RunSummary } from '../core/ports';
 import { FileStateStore } from '../core/stateStore';
 import type { WorkflowState } from '../core/state';
@@ -26,8 +25,10 @@ import { chooseProviders, expectedProviders } from './providerChoice';
 import { RunDocuments } from './runDocuments';
 import { reportOutcome } from './runOutcome';
 import { RunList } from './runQueue';
+import { OvernightRuns } from './overnightRuns';
+import { pickRunForLog, pickRunToResume } from './runPickers';
 import { driveRun, type RunRequest } from './runWorkflow';
-import { AnalysisStatusBar, statusLabel, stepLabel } from './statusBar';
+import { AnalysisStatusBar, stepLabel } from './statusBar';
 import { webviewStrings } from './webviewStrings';
 import { isWorkedExampleProblem, offerWorkedExample, workedExampleProblem } from './workedExample';
 
@@ -61,6 +62,11 @@ export class AnalysisController implements vscode.Disposable {
   /** The keys that are set, kept out of every saved state. */
   private knownSecrets: string[] = [];
   private active: ActiveRun | undefined;
+  /** Settles when the active run has ended (its state saved, the views updated). */
+  private activeEnded: Promise<void> = Promise.resolve();
+  /** A run set aside is being replaced by a new one: nothing else may start meanwhile. */
+  private replacing = false;
+  private readonly overnight: OvernightRuns;
   private demoExpected = false;
   private webSearchAvailable = false;
 
@@ -76,6 +82,7 @@ export class AnalysisController implements vscode.Disposable {
     this.runs = new RunList(() => this.getStore().list(), log);
     this.documents = new RunDocuments(() => this.getStore(), () => this.workspaceRoot(), log);
     this.library = new LibraryDiagnostics(context.extensionUri, log);
+    this.overnight = new OvernightRuns(context.workspaceState, log);
     this.disposables.push(
       this.panel,
       this.statusBar,
@@ -137,8 +144,8 @@ export class AnalysisController implements vscode.Disposable {
    * again): the window that sent it may have been closed.
    */
   private async resumeOvernight(runs: RunSummary[]): Promise<void> {
-    if (this.active || !this.workspaceRoot()) return;
-    const waiting = runs.find((r) => (r.overnight === 'submitted' || r.overnight === 'in-progress') && r.status === 'running');
+    if (this.active || this.replacing || !this.workspaceRoot()) return;
+    const waiting = this.overnight.toPoll(runs);
     if (!waiting) return;
     this.options.log.info(`Polling the overnight batch of ${waiting.id} again.`);
     await this.resume(waiting.id);
@@ -156,15 +163,29 @@ export class AnalysisController implements vscode.Disposable {
     await this.panel.reveal(true);
   }
 
-  private busy(): boolean {
-    if (!this.active) return false;
+  /**
+   * Whether a new run can have this window: `busy` when another run holds it. A run that only
+   * waits for its overnight batch can be set aside for the new one (`set-aside`): the batch goes
+   * on at the API and the run is polled again once the new run ends, or is opened from the list.
+   */
+  private async room(): Promise<'free' | 'busy' | 'set-aside'> {
+    if (this.replacing) return 'busy';
+    const active = this.active;
+    if (!active) return 'free';
+    if (active.waitingOvernight) {
+      // Until the new run is under way (or given up), the one set aside is not polled again.
+      this.replacing = true;
+      if (await this.overnight.offerToSetAside(active, this.activeEnded)) return 'set-aside';
+      this.replacing = false;
+      return this.active ? 'busy' : 'free';
+    }
     const show = vscode.l10n.t('Show');
     void vscode.window
       .showWarningMessage(vscode.l10n.t('An analysis is already running. Finish or cancel it first.'), show)
       .then((picked) => {
         if (picked === show) void this.panel.reveal();
       });
-    return true;
+    return 'busy';
   }
 
   private requireWorkspace(): vscode.Uri | undefined {
@@ -181,11 +202,24 @@ export class AnalysisController implements vscode.Disposable {
 
   /** Start Analysis. `problemArg` (a string) skips the questions, for scripted use. */
   async start(problemArg?: unknown, options: { demo?: boolean } = {}): Promise<void> {
-    if (this.busy() || !this.requireWorkspace()) return;
-    const problem = await problemOf(problemArg);
-    if (!problem) return;
-    if ((options.demo ?? this.demoExpected) && !isWorkedExampleProblem(problem)) offerWorkedExample();
-    await this.runWorkflow({ kind: 'start', problem, demo: options.demo });
+    const room = await this.room();
+    if (room === 'busy') return;
+    try {
+      if (!this.requireWorkspace()) return;
+      const problem = await problemOf(problemArg);
+      if (!problem) return;
+      if ((options.demo ?? this.demoExpected) && !isWorkedExampleProblem(problem)) offerWorkedExample();
+      await this.runWorkflow({ kind: 'start', problem, demo: options.demo });
+    } finally {
+      if (room === 'set-aside') this.endReplacing();
+    }
+  }
+
+  /** A start or resume that set a run aside did not get under way: the one set aside is checked again. */
+  private endReplacing(): void {
+    if (!this.replacing) return;
+    this.replacing = false;
+    void this.refreshRuns().then((runs) => this.resumeOvernight(runs));
   }
 
   /** Open the Worked Example: a demo run (free, whatever the keys) on the sample workspace's problem. */
@@ -196,27 +230,19 @@ export class AnalysisController implements vscode.Disposable {
 
   /** Resume Analysis: `idArg` names the run; otherwise a quick pick of unfinished runs. */
   async resume(idArg?: unknown): Promise<void> {
-    if (this.busy() || !this.requireWorkspace()) return;
-    let id = typeof idArg === 'string' && idArg ? idArg : undefined;
-    if (!id) {
-      const unfinished = (await this.refreshRuns()).filter((r) => r.status !== 'done');
-      if (unfinished.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('There is no unfinished analysis to resume.'));
-        return;
-      }
-      const picked = await vscode.window.showQuickPick(
-        unfinished.map((r) => ({
-          id: r.id,
-          label: r.title,
-          // No run is active here: one recorded as under way was interrupted (its window is gone).
-          description: `${r.status === 'running' || r.status === 'awaiting' ? vscode.l10n.t('interrupted') : statusLabel(r.status)} · ${stepLabel(r.step)}`,
-          detail: new Date(r.updatedAt).toLocaleString(vscode.env.language),
-        })),
-        { title: vscode.l10n.t('Resume Analysis'), placeHolder: vscode.l10n.t('Choose the analysis to resume') },
-      );
-      if (!picked) return;
-      id = picked.id;
+    const room = await this.room();
+    if (room === 'busy') return;
+    try {
+      await this.resumeRun(idArg);
+    } finally {
+      if (room === 'set-aside') this.endReplacing();
     }
+  }
+
+  private async resumeRun(idArg: unknown): Promise<void> {
+    if (!this.requireWorkspace()) return;
+    const id = typeof idArg === 'string' && idArg ? idArg : await pickRunToResume(await this.refreshRuns());
+    if (!id) return;
     await this.runWorkflow({ kind: 'resume', id });
   }
 
@@ -238,15 +264,8 @@ export class AnalysisController implements vscode.Disposable {
         this.options.log.channel.show(true);
         return;
       }
-      const picked =
-        runs.length === 1
-          ? { id: runs[0].id }
-          : await vscode.window.showQuickPick(
-              runs.map((r) => ({ id: r.id, label: r.title, description: statusLabel(r.status) })),
-              { title: vscode.l10n.t('Show Run Log'), placeHolder: vscode.l10n.t('Choose the analysis') },
-            );
-      if (!picked) return;
-      id = picked.id;
+      id = await pickRunForLog(runs);
+      if (!id) return;
     }
     await this.documents.showRunLog(id);
   }
@@ -266,15 +285,7 @@ export class AnalysisController implements vscode.Disposable {
         await this.documents.exportFinalDocument(message.id, message.format);
         return;
       case 'command':
-        await vscode.commands.executeCommand(
-          message.command === 'start'
-            ? COMMANDS.start
-            : message.command === 'resume'
-              ? COMMANDS.resume
-              : message.command === 'setAnthropicKey'
-                ? COMMANDS.setAnthropicKey
-                : COMMANDS.showRunLog,
-        );
+        await vscode.commands.executeCommand(COMMANDS[message.command]);
         return;
       default: {
         const handled = (await this.active?.answer(message)) ?? false;
@@ -312,18 +323,9 @@ export class AnalysisController implements vscode.Disposable {
 
     let runDemo: boolean | undefined = request.kind === 'start' ? request.demo : undefined;
     if (request.kind === 'resume') {
-      try {
-        const loaded = await this.getStore().load(request.id);
-        runDemo = loaded.state.demo;
-        if (loaded.recoveredFromBackup) log.warn(`Run ${request.id}: ${loaded.recoveredFromBackup}`);
-        if (loaded.state.status === 'done') {
-          await this.documents.openFinalDocument(request.id);
-          return;
-        }
-      } catch (err) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('This analysis cannot be resumed: {0}', inert(errorMessage(err))));
-        return;
-      }
+      const resumable = await this.documents.resumable(request.id);
+      if (!resumable) return;
+      runDemo = resumable.demo;
     }
     const { choice, secrets } = await chooseProviders(this.options.keys, settings, runDemo, log);
     this.knownSecrets = secrets;
@@ -347,6 +349,10 @@ export class AnalysisController implements vscode.Disposable {
       },
     );
     this.active = active;
+    this.replacing = false;
+    let ended = (): void => undefined;
+    this.activeEnded = new Promise<void>((resolve) => (ended = resolve));
+    if (request.kind === 'resume') await this.overnight.mark(request.id, false);
     void vscode.commands.executeCommand('setContext', 'strategicAnalysis.running', true);
     this.refreshViews();
     log.info(`${request.kind === 'start' ? 'Starting' : `Resuming ${request.id}`}${choice.demo ? ' in demo mode' : ''}.`);
@@ -370,8 +376,11 @@ export class AnalysisController implements vscode.Disposable {
       if (this.active === active) this.active = undefined;
       void vscode.commands.executeCommand('setContext', 'strategicAnalysis.running', false);
       this.refreshViews();
-      void this.refreshRuns();
+      ended();
+      // A run set aside for this one is checked again now that the window is free.
+      void this.refreshRuns().then((runs) => this.resumeOvernight(runs));
     }
+    if (active.setAside) return;
     // Not awaited: the notification waits for the person, the command is done.
     void reportOutcome(active, outcome, thrown, log, {
       openDocument: (id) => this.documents.openFinalDocument(id),

@@ -1,6 +1,7 @@
 /**
  * Opening what a saved run wrote: its final document (from the workspace, else the text in its
- * state), its run log, and the export of its final document from the panel.
+ * state), its run log, and the export of its final document from the panel; whether a saved run
+ * can be resumed.
  *
  * Owns: finding these files from the run's saved state and opening them, or saying why not.
  * Must not: pick the run (the controller's commands do) or export anything itself (the export
@@ -49,6 +50,23 @@ export class RunDocuments {
       this.log.warn(`Run log of ${id} unavailable: ${errorMessage(err)}`);
       this.log.channel.show(true);
     }
+  }
+
+  /**
+   * Whether `id` can be resumed: its saved state is read (from the backup when the state file is
+   * damaged, which the log says). A finished run opens its document instead; a state that cannot
+   * be read is said in a notification. Resolves with the run's demo flag, or undefined.
+   */
+  async resumable(id: string): Promise<{ demo: boolean } | undefined> {
+    try {
+      const loaded = await this.store().load(id);
+      if (loaded.recoveredFromBackup) this.log.warn(`Run ${id}: ${loaded.recoveredFromBackup}`);
+      if (loaded.state.status !== 'done') return { demo: loaded.state.demo };
+      await this.openFinalDocument(id);
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('This analysis cannot be resumed: {0}', inert(errorMessage(err))));
+    }
+    return undefined;
   }
 
   /** The final document of `id`: the workspace file, else its saved text, else the run log. */

@@ -2,7 +2,8 @@
  * UI test in a real VS Code (code-server + Chromium) against the fake APIs: an analysis run
  * overnight. The person chooses "Run overnight" at the proposal; the analysts go out as one
  * message batch (no interactive analyst call); the run list shows the run as overnight while
- * the batch is in progress; the window is reloaded (as when VS Code is closed for the night)
+ * the batch is in progress; another analysis started meanwhile sets the waiting run aside (its
+ * batch untouched) and, once it ends, the run waits for its batch again; the window is reloaded (as when VS Code is closed for the night)
  * and the new window polls the same batch instead of sending it again; when the results are
  * in, the person is told and the run goes on to the outline, then to the final document.
  */
@@ -10,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { openSession, type Session } from '../harness/session';
 import { withArtifacts } from '../harness/browser';
-import { answerGates, COMPLETE_NOTIFICATION, startFromPalette } from '../harness/flow';
+import { answerGates, CANCELLED_NOTIFICATION, COMPLETE_NOTIFICATION, startFromPalette } from '../harness/flow';
 import { waitFor } from '../harness/time';
 
 describe('an overnight run in the real UI', { timeout: 8 * 60_000 }, () => {
@@ -24,7 +25,7 @@ describe('an overnight run in the real UI', { timeout: 8 * 60_000 }, () => {
     await session?.close();
   });
 
-  test('the analysts go out as one batch, shown as overnight; a reloaded window polls the same batch; its results continue the run', async () => {
+  test('the analysts go out as one batch, shown as overnight; set aside for another analysis and taken up again; a reloaded window polls the same batch; its results continue the run', async () => {
     const anthropic = session.anthropic;
     assert.ok(anthropic);
     let wb = session.workbench;
@@ -49,6 +50,22 @@ describe('an overnight run in the real UI', { timeout: 8 * 60_000 }, () => {
       await wb.findText(/overnight, in progress|submitted overnight/, 60_000);
       const interactiveAnalysts = () => anthropic.requests.filter((r) => r.task?.step === 'analysts').length;
       assert.equal(interactiveAnalysts(), 0, 'an analyst was called interactively besides the batch');
+
+      // Another analysis meanwhile: the waiting run is set aside, its batch is not touched.
+      await startFromPalette(wb, 'Should a dental clinic group open a fourth site in the suburbs?', () =>
+        wb.clickNotificationButton(/is waiting for its overnight results\. Set it aside\?/, 'Set Aside and Continue'),
+      );
+      const other = await answerGates(wb, { stopAt: 'sources', timeoutMs: 60_000 });
+      assert.equal(other.ended, 'stopped', JSON.stringify(other));
+      await wb.findText('Overnight');
+      await wb.findText(/overnight, in progress/);
+      assert.equal(anthropic.batches.size, 1, 'setting the run aside sent its batch again');
+
+      // The other analysis ends: the run set aside waits for its batch again by itself.
+      await wb.clickInWebview('button', 'Cancel analysis');
+      await wb.waitForNotification(CANCELLED_NOTIFICATION, 30_000);
+      await wb.findText('Current step: Analysts', 60_000);
+      assert.equal(anthropic.batches.size, 1);
 
       // The night: the window goes away while the batch is out, and the batch ends meanwhile.
       anthropic.setBatchOptions({ processingMs: 0 });

@@ -343,11 +343,19 @@ export class Workbench {
   /** Clicks a button of the notification whose message matches. */
   async clickNotificationButton(text: string | RegExp, buttonName: string): Promise<void> {
     await this.waitForNotification(text);
-    const toast = this.page
-      .locator('.notification-toast')
-      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
-      .first();
-    await toast.getByRole('button', { name: buttonName, exact: true }).click();
+    const item = (container: string) =>
+      this.page
+        .locator(container)
+        .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+        .first();
+    const toast = item('.notification-toast');
+    if (await toast.isVisible().catch(() => false)) {
+      await toast.getByRole('button', { name: buttonName, exact: true }).click();
+      return;
+    }
+    // Not raised as a toast: the notification center has it.
+    await this.runCommand('Notifications: Show Notifications');
+    await item('.notifications-center .notification-list-item').getByRole('button', { name: buttonName, exact: true }).click();
   }
 
   /** Links (their targets) that the notification whose message matches renders. */

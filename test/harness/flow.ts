@@ -21,9 +21,13 @@ const GATE_BUTTONS: Array<{ gate: GateName; button: string }> = [
   { gate: 'sources', button: 'Continue' },
 ];
 
-/** Runs Start Analysis from the palette and types the problem. */
-export async function startFromPalette(wb: Workbench, problem: string): Promise<void> {
+/**
+ * Runs Start Analysis from the palette and types the problem. `beforeProblem` answers what the
+ * command may ask before the problem (for example whether to set aside a waiting run).
+ */
+export async function startFromPalette(wb: Workbench, problem: string, beforeProblem?: () => Promise<void>): Promise<void> {
   await wb.runCommand('Strategic Analysis: Start Analysis');
+  await beforeProblem?.();
   // With a markdown editor open, a quick pick asks where the problem comes from first.
   await wb.waitForQuickInput(/Where is the problem|Describe the decision/);
   const placeholder = (await wb.page.locator('.quick-input-widget input.input').getAttribute('placeholder')) ?? '';
