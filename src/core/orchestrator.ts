@@ -13,7 +13,7 @@ import { CancelledError, errorMessage, GateError } from './errors';
 import { assertCanStart } from './checks';
 import { problemOverLimit } from './problemSize';
 import { createState, nextStep, type StepName, type WorkflowState } from './state';
-import { defaultRunId } from './stateStore';
+import { defaultRunId } from './runSummary';
 import { resetInterrupted, runAnalysts } from './steps/analysts';
 import { runCitations } from './steps/citations';
 import { runClarify } from './steps/clarify';

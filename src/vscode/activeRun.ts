@@ -12,7 +12,7 @@ import { budgetOf } from '../core/budget';
 import { runCost } from '../core/cost';
 import type { WorkflowEvent } from '../core/ports';
 import type { StepName, WorkflowState } from '../core/state';
-import { runTitle } from '../core/stateStore';
+import { runTitle } from '../core/runSummary';
 import type { DraftDocuments } from './drafts';
 import { inert } from './inertText';
 import type { ChannelLog } from './log';

@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../core/api';
 import { errorMessage, isAbortError } from '../core/errors';
-import { runTitle } from '../core/stateStore';
+import { runTitle } from '../core/runSummary';
 import { fixFor, offer, type FixAction } from './fixActions';
 import { inert } from './inertText';
 import type { ChannelLog } from './log';

@@ -11,7 +11,7 @@ import { errorMessage } from '../core/errors';
 import type { Log, RunSummary } from '../core/ports';
 import { queueOrder } from '../core/runIndex';
 import type { WorkflowState } from '../core/state';
-import { summarizeRun } from '../core/stateStore';
+import { summarizeRun } from '../core/runSummary';
 import type { RunEntry } from './protocol';
 import { noticeTexts } from './runNotices';
 

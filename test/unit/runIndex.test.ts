@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import type { RunSummary } from '../../src/core/ports';
 import { queueOrder, SUMMARY_FILE } from '../../src/core/runIndex';
 import { createState } from '../../src/core/state';
-import { FileStateStore, nodeFileSystem, STATE_FILE, type StoreFileSystem } from '../../src/core/stateStore';
+import { STATE_FILE } from '../../src/core/stateFile';
+import { FileStateStore } from '../../src/core/stateStore';
+import { nodeFileSystem, type StoreFileSystem } from '../../src/core/storeFiles';
 import { tempDir } from '../helpers/core';
 
 function stateOf(id: string, at: string, status: 'running' | 'awaiting' | 'done' | 'failed' | 'cancelled') {

@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  defaultRunId,
-  FileStateStore,
-  findSecret,
-  nodeFileSystem,
-  StateStoreError,
-  type StoreFileSystem,
-} from '../../src/core/stateStore';
+import { defaultRunId } from '../../src/core/runSummary';
+import { findSecret } from '../../src/core/secrets';
+import { FileStateStore } from '../../src/core/stateStore';
+import { StateStoreError } from '../../src/core/storeErrors';
+import { nodeFileSystem, type StoreFileSystem } from '../../src/core/storeFiles';
 import { createState, type WorkflowState } from '../../src/core/state';
 import type { Log } from '../../src/core/ports';
 
@@ -132,6 +129,30 @@ test('concurrent saves of one run are serialized: no interleaving, the last save
       'rename state.json.tmp',
     ]);
   }
+});
+
+test('on a file system without hard links, every save still keeps the previous state as the backup', async () => {
+  const root = await tempRoot();
+  const noLinks: StoreFileSystem = { ...nodeFileSystem, link: async () => Promise.reject(fsError('EPERM')) };
+  const store = new FileStateStore(root, { fs: noLinks, secrets: noSecrets });
+  for (const title of ['one', 'two', 'three']) await store.save(makeState('run-l', { title }));
+  assert.equal((await store.load('run-l')).state.title, 'three');
+  assert.equal(JSON.parse(await fs.readFile(store.backupPath('run-l'), 'utf8')).title, 'two');
+  assert.deepEqual((await fs.readdir(path.join(root, 'runs', 'run-l'))).sort(), ['state.json', 'state.json.bak', 'summary.json']);
+});
+
+test('a state saved by another store becomes the backup only after it is read and found valid', async () => {
+  const root = await tempRoot();
+  await new FileStateStore(root, { secrets: noSecrets }).save(makeState('run-o', { title: 'first window' }));
+  const reads: string[] = [];
+  const store = new FileStateStore(root, {
+    secrets: noSecrets,
+    fs: { ...nodeFileSystem, readFile: (file) => (reads.push(path.basename(file)), nodeFileSystem.readFile(file)) },
+  });
+  await store.save(makeState('run-o', { title: 'second window' }));
+  await store.save(makeState('run-o', { title: 'second window again' }));
+  assert.deepEqual(reads, ['state.json'], 'the state this store wrote itself is not read again');
+  assert.equal(JSON.parse(await fs.readFile(store.backupPath('run-o'), 'utf8')).title, 'second window');
 });
 
 test('a failed save does not block the saves queued after it', async () => {
