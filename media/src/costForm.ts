@@ -7,29 +7,9 @@
  * does) or decide whether a budget is acceptable beyond showing the person what the extension
  * will refuse.
  */
-import type { StepName } from '../../src/core/state';
 import type { BudgetGate, FromWebview, ProposalGate, WebviewStrings } from '../../src/vscode/protocol';
+import { stepName, usd } from '../../src/shared/labels';
 import { button, format, h, icon, uid } from './dom';
-
-export function stepName(s: WebviewStrings, step: StepName): string {
-  const map: Record<typeof step, string> = {
-    parse: s.stepParse,
-    sources: s.stepSources,
-    clarify: s.stepClarify,
-    propose: s.stepPropose,
-    analysts: s.stepAnalysts,
-    integrate: s.stepIntegrate,
-    outline: s.stepOutline,
-    citations: s.stepCitations,
-    fulltext: s.stepFulltext,
-    done: s.stepDone,
-  };
-  return map[step];
-}
-
-export function usd(value: number): string {
-  return `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
-}
 
 /** The estimate of the proposal: range and parts, or a single figure for older states. */
 export function estimateBlock(gate: ProposalGate, s: WebviewStrings): HTMLElement {

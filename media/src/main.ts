@@ -15,7 +15,7 @@ import {
   type WebviewStrings,
 } from '../../src/vscode/protocol';
 import { button, format, h, icon, replaceKeepingFocus } from './dom';
-import { stepName, usd } from './costForm';
+import { analystStatusName, stepName, usd } from '../../src/shared/labels';
 import { renderGate, type Draft } from './gateForms';
 import { queueContent } from './queue';
 
@@ -134,7 +134,7 @@ function renderActive(s: WebviewStrings, v: ViewState): void {
                   h(
                     'span',
                     { class: 'muted' },
-                    x.status === 'done' ? s.analystDone : x.status === 'failed' ? s.analystFailed : s.analystRunning,
+                    analystStatusName(s, x.status),
                   ),
                 ),
               ),

@@ -9,7 +9,7 @@
  * extension does, see src/core/runIndex.ts), or render run text as HTML.
  */
 import type { FromWebview, RunEntry, ViewState, WebviewStrings } from '../../src/vscode/protocol';
-import { stepName, usd } from './costForm';
+import { runStatusName, stepName, usd } from '../../src/shared/labels';
 import { button, format, h, icon } from './dom';
 
 const STATUS_ICONS: Record<RunEntry['status'], string> = {
@@ -44,18 +44,10 @@ function groupTitle(s: WebviewStrings, g: Group): string {
 }
 
 function statusText(s: WebviewStrings, r: RunEntry): string {
-  if (r.interrupted) return s.statusInterrupted;
-  if (r.overnight === 'submitted') return s.overnightSubmitted;
-  if (r.overnight === 'in-progress') return s.overnightInProgress;
-  if (r.overnight === 'results-ready') return s.overnightReady;
-  const map: Record<RunEntry['status'], string> = {
-    running: s.statusRunning,
-    awaiting: s.statusAwaiting,
-    done: s.statusDone,
-    failed: s.statusFailed,
-    cancelled: s.statusCancelled,
-  };
-  return map[r.status];
+  if (!r.interrupted && r.overnight === 'submitted') return s.overnightSubmitted;
+  if (!r.interrupted && r.overnight === 'in-progress') return s.overnightInProgress;
+  if (!r.interrupted && r.overnight === 'results-ready') return s.overnightReady;
+  return runStatusName(s, r.status, r.interrupted);
 }
 
 function costText(s: WebviewStrings, r: RunEntry): string {

@@ -10,6 +10,7 @@
 import { runCost, stepCost, totalUsage } from './cost';
 import type { Clock, Log, StateStore } from './ports';
 import { STEPS, type StepName, type TokenUsage, type WorkflowState } from './state';
+import { usd } from '../shared/labels';
 
 export interface ModelCallLogEntry {
   step: StepName;
@@ -261,8 +262,8 @@ function outcome(state: WorkflowState): string {
 }
 
 /** `$0.0123`: four decimals, enough for single cheap calls. */
-export function formatUsd(usd: number): string {
-  return `$${(Number.isFinite(usd) ? usd : 0).toFixed(4)}`;
+export function formatUsd(value: number): string {
+  return usd(value, { exact: true });
 }
 
 /** `850 ms`, `2.4 s`, `3 min 05 s`, `1 h 02 min`. */

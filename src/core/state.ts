@@ -8,27 +8,16 @@
 import * as z from 'zod';
 import { DocumentFormat, Passage } from './passages';
 import { redactKeyShapedText } from './secrets';
+import { RUN_STATUSES, STEPS } from '../shared/workflowNames';
 
 export const STATE_VERSION = 1;
 
-/** The fixed order of the workflow. `done` is terminal. */
-export const STEPS = [
-  'parse',
-  'sources',
-  'clarify',
-  'propose',
-  'analysts',
-  'integrate',
-  'outline',
-  'citations',
-  'fulltext',
-  'done',
-] as const;
+export { STEPS } from '../shared/workflowNames';
 export const StepName = z.enum(STEPS);
 export type StepName = z.infer<typeof StepName>;
 
 /** Where a run stands, as shown in the review queue. */
-export const RunStatus = z.enum(['running', 'awaiting', 'done', 'failed', 'cancelled']);
+export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 /** L0 = context documents given by the person, L1 = sources named by analysts, L2 = web search. */

@@ -13,6 +13,7 @@ import { runCost } from '../core/cost';
 import type { WorkflowEvent } from '../core/ports';
 import type { StepName, WorkflowState } from '../core/state';
 import { runTitle } from '../core/runSummary';
+import { stepName } from '../shared/labels';
 import type { DraftDocuments } from './drafts';
 import { inert } from './inertText';
 import type { ChannelLog } from './log';
@@ -20,7 +21,8 @@ import { WorkProgress } from './progress';
 import type { ActiveRun as ActiveRunView, FromWebview, Gate } from './protocol';
 import { PanelReviewer } from './reviewer';
 import { noticeTexts } from './runNotices';
-import { stepLabel, type StatusBarView } from './statusBar';
+import type { StatusBarView } from './statusBar';
+import { labelStrings } from './webviewStrings';
 import { plainName } from './workspaceDocuments';
 
 export interface ActiveRunHost {
@@ -168,7 +170,7 @@ export class ActiveRun {
       this.host.revealPanel();
     } else {
       this.working = true;
-      this.progress.working(stepLabel(this.step));
+      this.progress.working(stepName(labelStrings(), this.step));
     }
     this.host.changed();
   }
@@ -180,7 +182,7 @@ export class ActiveRun {
         this.step = event.step;
         if (!this.reviewer.gate) {
           this.working = true;
-          this.progress.working(stepLabel(event.step));
+          this.progress.working(stepName(labelStrings(), event.step));
         }
         if (event.step === 'fulltext' && this.id) this.host.drafts.reset(this.id);
         break;

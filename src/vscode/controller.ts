@@ -11,6 +11,7 @@ import type { RunOutcome } from '../core/api';
 import type { RunSummary } from '../core/ports';
 import { FileStateStore } from '../core/stateStore';
 import type { WorkflowState } from '../core/state';
+import { stepName } from '../shared/labels';
 import { ActiveRun } from './activeRun';
 import { readSettings } from './config';
 import { DraftDocuments } from './drafts';
@@ -28,8 +29,8 @@ import { RunList } from './runQueue';
 import { OvernightRuns } from './overnightRuns';
 import { pickRunForLog, pickRunToResume } from './runPickers';
 import { driveRun, type RunRequest } from './runWorkflow';
-import { AnalysisStatusBar, stepLabel } from './statusBar';
-import { webviewStrings } from './webviewStrings';
+import { AnalysisStatusBar } from './statusBar';
+import { labelStrings, webviewStrings } from './webviewStrings';
 import { isWorkedExampleProblem, offerWorkedExample, workedExampleProblem } from './workedExample';
 
 export const COMMANDS = {
@@ -337,7 +338,7 @@ export class AnalysisController implements vscode.Disposable {
         title: request.kind === 'resume' ? (this.runs.find(request.id)?.title ?? request.id) : request.problem.slice(0, 80),
         demo: choice.demo,
         settingBudgetUsd: settings.orchestrator.maxUsdPerRun,
-        firstMessage: request.kind === 'start' ? stepLabel('parse') : vscode.l10n.t('Resuming…'),
+        firstMessage: request.kind === 'start' ? stepName(labelStrings(), 'parse') : vscode.l10n.t('Resuming…'),
       },
       {
         log,

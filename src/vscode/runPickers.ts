@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { RunSummary } from '../core/ports';
-import { statusLabel, stepLabel } from './statusBar';
+import { runStatusName, stepName } from '../shared/labels';
+import { labelStrings } from './webviewStrings';
 
 /** The unfinished run to resume, or undefined (nothing to resume, or no choice made). */
 export async function pickRunToResume(runs: readonly RunSummary[]): Promise<string | undefined> {
@@ -15,12 +16,13 @@ export async function pickRunToResume(runs: readonly RunSummary[]): Promise<stri
     void vscode.window.showInformationMessage(vscode.l10n.t('There is no unfinished analysis to resume.'));
     return undefined;
   }
+  const labels = labelStrings();
   const picked = await vscode.window.showQuickPick(
     unfinished.map((r) => ({
       id: r.id,
       label: r.title,
       // No run is active here: one recorded as under way was interrupted (its window is gone).
-      description: `${r.status === 'running' || r.status === 'awaiting' ? vscode.l10n.t('interrupted') : statusLabel(r.status)} · ${stepLabel(r.step)}`,
+      description: `${runStatusName(labels, r.status, r.status === 'running' || r.status === 'awaiting')} · ${stepName(labels, r.step)}`,
       detail: new Date(r.updatedAt).toLocaleString(vscode.env.language),
     })),
     { title: vscode.l10n.t('Resume Analysis'), placeHolder: vscode.l10n.t('Choose the analysis to resume') },
@@ -31,8 +33,9 @@ export async function pickRunToResume(runs: readonly RunSummary[]): Promise<stri
 /** The run whose log to show (the only one without asking), or undefined. */
 export async function pickRunForLog(runs: readonly RunSummary[]): Promise<string | undefined> {
   if (runs.length <= 1) return runs[0]?.id;
+  const labels = labelStrings();
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({ id: r.id, label: r.title, description: statusLabel(r.status) })),
+    runs.map((r) => ({ id: r.id, label: r.title, description: runStatusName(labels, r.status) })),
     { title: vscode.l10n.t('Show Run Log'), placeHolder: vscode.l10n.t('Choose the analysis') },
   );
   return picked?.id;

@@ -5,53 +5,9 @@
  * Owns: the item's text, tooltip and visibility. Must not: hold run logic.
  */
 import * as vscode from 'vscode';
-import type { RunStatus, StepName } from '../core/state';
-
-export function stepLabel(step: StepName): string {
-  const t = vscode.l10n.t;
-  switch (step) {
-    case 'parse':
-      return t('Reading the problem');
-    case 'sources':
-      return t('Sources');
-    case 'clarify':
-      return t('Clarification');
-    case 'propose':
-      return t('Proposal');
-    case 'analysts':
-      return t('Analysts');
-    case 'integrate':
-      return t('Integration');
-    case 'outline':
-      return t('Outline');
-    case 'citations':
-      return t('Citations');
-    case 'fulltext':
-      return t('Full text');
-    case 'done':
-      return t('Done');
-  }
-}
-
-/** A run's status as a word. */
-export function statusLabel(status: RunStatus): string {
-  switch (status) {
-    case 'running':
-      return vscode.l10n.t('running');
-    case 'awaiting':
-      return vscode.l10n.t('awaiting you');
-    case 'done':
-      return vscode.l10n.t('done');
-    case 'failed':
-      return vscode.l10n.t('failed');
-    case 'cancelled':
-      return vscode.l10n.t('cancelled');
-  }
-}
-
-export function formatUsd(value: number): string {
-  return `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
-}
+import type { StepName } from '../core/state';
+import { stepName, usd } from '../shared/labels';
+import { labelStrings } from './webviewStrings';
 
 export interface StatusBarView {
   step: StepName;
@@ -74,16 +30,18 @@ export class AnalysisStatusBar implements vscode.Disposable {
   show(options: StatusBarView): void {
     const demo = options.demo ? `${vscode.l10n.t('Demo')} · ` : '';
     const icon = options.awaiting ? '$(bell-dot)' : options.working ? '$(sync~spin)' : '$(graph)';
-    const what = options.awaiting ? vscode.l10n.t('awaiting you') : stepLabel(options.step);
+    const labels = labelStrings();
+    const step = stepName(labels, options.step);
+    const what = options.awaiting ? labels.statusAwaiting : step;
     const budget = options.budgetUsd ?? null;
-    const cost = options.demo ? '' : ` · ${formatUsd(options.costUsd)}${budget !== null ? ` / ${formatUsd(budget)}` : ''}`;
+    const cost = options.demo ? '' : ` · ${usd(options.costUsd)}${budget !== null ? ` / ${usd(budget)}` : ''}`;
     this.item.text = `${icon} ${demo}${what}${cost}`;
     const base = options.awaiting
-      ? vscode.l10n.t('Strategic Analysis is waiting for you in the Analysis panel ({0}).', stepLabel(options.step))
-      : vscode.l10n.t('Strategic Analysis: {0}', stepLabel(options.step));
+      ? vscode.l10n.t('Strategic Analysis is waiting for you in the Analysis panel ({0}).', step)
+      : vscode.l10n.t('Strategic Analysis: {0}', step);
     this.item.tooltip =
       budget !== null && !options.demo
-        ? `${base}\n${vscode.l10n.t('Spent {0} of a {1} budget.', formatUsd(options.costUsd), formatUsd(budget))}`
+        ? `${base}\n${vscode.l10n.t('Spent {0} of a {1} budget.', usd(options.costUsd), usd(budget))}`
         : base;
     this.item.backgroundColor = options.awaiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

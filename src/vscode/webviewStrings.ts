@@ -2,20 +2,17 @@
  * The Analysis panel's strings, localized in the extension with `vscode.l10n.t` and sent to the
  * webview in the `init` message (the webview has no access to the l10n bundles).
  *
- * Owns: the English source text of every panel string. Must not: hold logic.
+ * Owns: the English source text of every panel string, and of the labels the extension shares
+ * with the panel (steps, statuses). Must not: hold logic.
  */
 import * as vscode from 'vscode';
+import type { LabelStrings } from '../shared/labels';
 import type { WebviewStrings } from './protocol';
 
-export function webviewStrings(): WebviewStrings {
+/** The texts of the labels of src/shared/labels.ts, for the extension and the panel. */
+export function labelStrings(): LabelStrings {
   const t = vscode.l10n.t;
   return {
-    demoBanner: t('Demo mode: canned answers, no API calls'),
-    noWorkspace: t('Open a folder to save analyses in it.'),
-    currentStep: t('Current step'),
-    cost: t('Cost so far'),
-    working: t('Working…'),
-    awaitingYou: t('Awaiting you'),
     stepParse: t('Reading the problem'),
     stepSources: t('Sources'),
     stepClarify: t('Clarification'),
@@ -29,13 +26,27 @@ export function webviewStrings(): WebviewStrings {
     statusRunning: t('running'),
     statusAwaiting: t('awaiting you'),
     statusInterrupted: t('interrupted'),
-    resumeRun: t('Resume'),
     statusDone: t('done'),
     statusFailed: t('failed'),
     statusCancelled: t('cancelled'),
-    analystRunning: t('running'),
-    analystDone: t('done'),
-    analystFailed: t('failed'),
+    // An analyst's status has keys of its own: the word agrees with another noun than a run's.
+    analystRunning: t({ message: 'running', comment: ['the status of one analyst'] }),
+    analystDone: t({ message: 'done', comment: ['the status of one analyst'] }),
+    analystFailed: t({ message: 'failed', comment: ['the status of one analyst'] }),
+  };
+}
+
+export function webviewStrings(): WebviewStrings {
+  const t = vscode.l10n.t;
+  return {
+    demoBanner: t('Demo mode: canned answers, no API calls'),
+    noWorkspace: t('Open a folder to save analyses in it.'),
+    currentStep: t('Current step'),
+    cost: t('Cost so far'),
+    working: t('Working…'),
+    awaitingYou: t('Awaiting you'),
+    ...labelStrings(),
+    resumeRun: t('Resume'),
     sourcesTitle: t('Sources for this analysis'),
     sourceNeed: t('Need for current sources: {0}'),
     needHigh: t('high'),

@@ -24,6 +24,10 @@ function sourceStrings(): Set<string> {
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) found.add(m[1].replace(/\\'/g, "'"));
+    // `t({ message, comment })`: VS Code looks the message up under `<message>/<comment>`.
+    for (const m of text.matchAll(/\bt\(\{\s*message:\s*'((?:[^'\\]|\\.)*)',\s*comment:\s*\['((?:[^'\\]|\\.)*)'\]/g)) {
+      found.add(`${m[1]}/${m[2]}`.replace(/\\'/g, "'"));
+    }
   }
   return found;
 }

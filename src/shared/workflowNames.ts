@@ -1,0 +1,20 @@
+/**
+ * The names of the workflow's steps and of a run's statuses, as plain data: the core builds its
+ * schemas from them (src/core/state.ts), the panel's protocol and labels use them without the
+ * core. Like everything in src/shared/, it is bundled into both the extension and the webview.
+ *
+ * Owns: these names and their order (steps, run and analyst statuses). Must not: import a schema
+ * library, `vscode` or DOM APIs.
+ */
+
+/** The fixed order of the workflow. `done` is terminal. */
+export const STEPS = ['parse', 'sources', 'clarify', 'propose', 'analysts', 'integrate', 'outline', 'citations', 'fulltext', 'done'] as const;
+export type StepName = (typeof STEPS)[number];
+
+/** Where a run stands, as shown in the review queue. */
+export const RUN_STATUSES = ['running', 'awaiting', 'done', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Where an analyst of the running run stands. */
+export const ANALYST_STATUSES = ['running', 'done', 'failed'] as const;
+export type AnalystStatus = (typeof ANALYST_STATUSES)[number];
