@@ -38,9 +38,11 @@ export function inputCost(table: PriceTable, model: string, usage: TokenUsage, o
   return p ? usageCost(p, usage, { ...options, outputs: false }) : 0;
 }
 
-export function runCost(state: Pick<WorkflowState, 'calls' | 'searches'>): number {
+export function runCost(state: Pick<WorkflowState, 'calls' | 'searches'> & { pageLookups?: WorkflowState['pageLookups'] }): number {
   return (
-    state.calls.reduce((sum, c) => sum + c.costUsd, 0) + state.searches.reduce((sum, s) => sum + s.costUsd, 0)
+    state.calls.reduce((sum, c) => sum + c.costUsd, 0) +
+    state.searches.reduce((sum, s) => sum + s.costUsd, 0) +
+    (state.pageLookups ?? []).reduce((sum, p) => sum + p.costUsd, 0)
   );
 }
 

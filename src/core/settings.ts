@@ -43,6 +43,14 @@ export interface OrchestratorSettings {
   batchMaxPollMs: number;
   /** Write the final document's sections in parallel, each by its own call. Off only to measure its effect. */
   sectionWriting: boolean;
+  /**
+   * Sources named by analysts that could not be verified: `mark` keeps them in the final
+   * document with a visible "unverified" mark; `omit` leaves them out of it (they stay in the
+   * analyst's own tab, marked).
+   */
+  unverifiedSources: 'mark' | 'omit';
+  /** Pages fetched per analysis to verify sources named by analysts. */
+  maxSourceLookups: number;
 }
 
 export const DEFAULT_SETTINGS: OrchestratorSettings = {
@@ -63,6 +71,8 @@ export const DEFAULT_SETTINGS: OrchestratorSettings = {
   batchPollMs: 30_000,
   batchMaxPollMs: 10 * 60_000,
   sectionWriting: true,
+  unverifiedSources: 'mark',
+  maxSourceLookups: 5,
 };
 
 export function modelFor(settings: OrchestratorSettings, step: StepName): string {

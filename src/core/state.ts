@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { DocumentFormat, Passage } from './passages';
 import { redactKeyShapedText } from './secrets';
 import { RUN_STATUSES, STEPS } from '../shared/workflowNames';
+import { AnswerEvidence, PageLookup, SourceVerification } from './evidenceSchema';
 
 export const STATE_VERSION = 1;
 
@@ -57,6 +58,25 @@ export const ModelCallRecord = z.object({
   batch: z.boolean().optional(),
   /** `false` when the model had no known price: `costUsd` is 0 and the cost is unknown. */
   priced: z.boolean().optional(),
+  /** The answer's text blocks with their citations as received (checked by the step that uses them). */
+  blocks: z
+    .array(
+      z.object({
+        text: z.string(),
+        citations: z.array(
+          z.object({
+            type: z.string(),
+            citedText: z.string(),
+            index: z.number().nullable(),
+            start: z.number().nullable(),
+            end: z.number().nullable(),
+            source: z.string().optional(),
+            title: z.string().optional(),
+          }),
+        ),
+      }),
+    )
+    .optional(),
 });
 export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
 
@@ -84,6 +104,8 @@ export const Source = z.object({
   excerpt: z.string().optional(),
   /** What the source says, as located passages (see passages.ts); cited as `[S3.14]`. */
   passages: z.array(Passage).optional(),
+  /** For L1: whether its page was fetched and holds the analyst's quote. */
+  verification: SourceVerification.optional(),
 });
 export type Source = z.infer<typeof Source>;
 
@@ -118,7 +140,10 @@ export const AnalystSource = z.object({
   title: z.string().min(1),
   url: z.string().optional(),
   document: z.string().optional(),
+  /** A short passage of the source the analyst relies on, checked against the page when it can be fetched. */
+  quote: z.string().optional(),
 });
+export type AnalystSource = z.infer<typeof AnalystSource>;
 
 /** The frontmatter every analyst output must carry. Analyst definitions may require more fields. */
 export const AnalystFrontmatter = z
@@ -142,6 +167,10 @@ export const AnalystRun = z.object({
   body: z.string().optional(),
   /** Where the output was written in the workspace, once written. */
   documentPath: z.string().optional(),
+  /** The checked citations of the output (offsets into `body`), and the dropped ones. */
+  evidence: AnswerEvidence.optional(),
+  /** The sources it named, each verified or not (same order as the frontmatter's `sources`). */
+  sourceChecks: z.array(z.object({ url: z.string().optional(), verification: SourceVerification })).optional(),
 });
 export type AnalystRun = z.infer<typeof AnalystRun>;
 
@@ -306,6 +335,10 @@ export const WorkflowStateSchema = z.object({
   citationMap: z.array(CitationEntry).default([]),
   gaps: z.array(z.string()).default([]),
   searches: z.array(SearchRecord).default([]),
+  /** Pages fetched by URL to verify sources named by analysts (one per URL). */
+  pageLookups: z.array(PageLookup).default([]),
+  /** The checked citations of the final text (offsets into the accepted text), and the dropped ones. */
+  fulltextEvidence: AnswerEvidence.nullable().default(null),
   /** Fulltext step. */
   finalDocument: z
     .object({ path: z.string().optional(), markdown: z.string(), frontmatter: z.record(z.string(), z.unknown()) })
