@@ -56,7 +56,8 @@ export class BudgetGuard {
     const ceiling = ceilingPrice(this.ctx.prices);
     return (
       s.calls.reduce((n, c) => n + (c.priced === false ? usageCost(ceiling, c.usage, { batch: c.batch }) : c.costUsd), 0) +
-      s.searches.reduce((n, x) => n + x.costUsd, 0)
+      s.searches.reduce((n, x) => n + x.costUsd, 0) +
+      s.pageLookups.reduce((n, x) => n + x.costUsd, 0)
     );
   }
 

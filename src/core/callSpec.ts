@@ -31,4 +31,8 @@ export interface CallSpec {
    * document): a new round of the step does not rename it, so accepted answers stay reused.
    */
   ownAttempts?: boolean;
+  /** Sources the model may cite (Citations); cached with the prefix when caching is on. */
+  documents?: ModelRequest['documents'];
+  /** How many of the first documents belong to the cached prefix (default: all). */
+  cachedDocuments?: number;
 }

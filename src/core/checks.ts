@@ -236,6 +236,16 @@ export const FinalFrontmatterSchema = z
       L1: z.number().int().nonnegative(),
       L2: z.number().int().nonnegative(),
     }),
+    /**
+     * Cited sources backed by checked quotes (or a verified page) and cited sources marked
+     * unverified; checked quotes listed under Sources; citations dropped by the checks.
+     */
+    evidence: z.object({
+      verified_sources: z.number().int().nonnegative(),
+      unverified_sources: z.number().int().nonnegative(),
+      quotes: z.number().int().nonnegative(),
+      dropped_citations: z.number().int().nonnegative(),
+    }),
     cost_usd: z.number().nonnegative(),
     models: z.array(z.string().min(1)).min(1),
     run_id: z.string().min(1),

@@ -253,6 +253,9 @@ export class RunContext {
       maxTokens: spec.maxTokens,
       step: spec.step,
       label: spec.label,
+      ...(spec.documents?.length
+        ? { documents: spec.documents, cacheDocuments: this.settings.promptCaching, ...(spec.cachedDocuments !== undefined ? { cachedDocuments: spec.cachedDocuments } : {}) }
+        : {}),
     };
   }
 
@@ -309,8 +312,12 @@ export class RunContext {
       durationMs: response.durationMs,
       stopReason: response.stopReason,
       at: this.now(),
-      // An answer quoting something shaped like an API key keeps its text, minus the key.
+      // An answer quoting something shaped like an API key keeps its text, minus the key (its
+      // blocks alike, so that they still join into the text).
       text: redactKeyShapedText(response.text),
+      ...(response.blocks
+        ? { blocks: response.blocks.map((b) => ({ text: redactKeyShapedText(b.text), citations: b.citations.map((c) => ({ ...c, citedText: redactKeyShapedText(c.citedText) })) })) }
+        : {}),
     };
     this.state.calls.push(record);
     this.runLog.modelCall({

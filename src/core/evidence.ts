@@ -12,6 +12,9 @@
 import type { AnswerEvidence, DroppedCitation, EvidenceRecord } from './evidenceSchema';
 import type { AnswerBlock, CitableDocument, ModelCitation } from './ports';
 
+/** A document as sent, with the source's passage number of each block (else block i is passage i + 1). */
+export type CheckedDocument = CitableDocument & { passageNumbers?: number[] };
+
 /** Whitespace runs become one space; NFC; trimmed. What "verbatim" means for a citation. */
 export function normalizeSpace(text: string): string {
   return text.normalize('NFC').replace(/\s+/g, ' ').trim();
@@ -104,7 +107,7 @@ function shorten(text: string, max = 120): string {
  * Spans are offsets into the joined text of the blocks (the answer's `text`). A citation
  * repeated on the same span is kept once.
  */
-export function checkCitations(sent: CitableDocument[], blocks: AnswerBlock[]): AnswerEvidence {
+export function checkCitations(sent: CheckedDocument[], blocks: AnswerBlock[]): AnswerEvidence {
   const documents = sent.filter((d) => d.kind === 'document');
   const results = sent.filter((d) => d.kind === 'search_result');
   const records: EvidenceRecord[] = [];
@@ -137,10 +140,21 @@ export function checkCitations(sent: CitableDocument[], blocks: AnswerBlock[]): 
       const key = `${r.located.doc.sourceId}|${r.located.first}|${quoted}|${span.start}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      records.push({ sourceId: r.located.doc.sourceId, passage: r.located.first, passageEnd: r.located.last, citedText: quoted, span });
+      const numbers = (r.located.doc as CheckedDocument).passageNumbers;
+      const number = (i: number) => numbers?.[i] ?? i + 1;
+      records.push({ sourceId: r.located.doc.sourceId, passage: number(r.located.first), passageEnd: number(r.located.last), citedText: quoted, span });
     }
   }
   return { records, dropped };
+}
+
+/**
+ * The answer's blocks when they are the answer (their texts join into its text); otherwise none,
+ * so that spans can never point at text that is not there.
+ */
+export function blocksOf(answer: { text: string; blocks?: AnswerBlock[] }): AnswerBlock[] {
+  if (!answer.blocks) return [];
+  return answer.blocks.map((b) => b.text).join('') === answer.text ? answer.blocks : [];
 }
 
 /** Evidence records of `evidence` whose span lies within [start, end) of the answer, shifted to start at 0. */

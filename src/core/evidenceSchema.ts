@@ -13,9 +13,9 @@ import * as z from 'zod';
  */
 export const EvidenceRecord = z.object({
   sourceId: z.string(),
-  /** First and last passage cited (indexes into the source's passages, inclusive). */
-  passage: z.number().int().nonnegative(),
-  passageEnd: z.number().int().nonnegative(),
+  /** First and last passage cited: their numbers in the source (1-based, inclusive). */
+  passage: z.number().int().positive(),
+  passageEnd: z.number().int().positive(),
   citedText: z.string().min(1),
   span: z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() }),
 });

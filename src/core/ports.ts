@@ -32,8 +32,10 @@ export interface ModelRequest {
    * user message, before its text, in this order; the answer's citations point back into them.
    */
   documents?: CitableDocument[];
-  /** Put a cache breakpoint on the last document (the documents join the cached prefix). */
+  /** Put a cache breakpoint after the documents (they join the cached prefix). */
   cacheDocuments?: boolean;
+  /** How many of the first documents the breakpoint covers (default: all); the rest follow it. */
+  cachedDocuments?: number;
   maxTokens: number;
   temperature?: number;
   /** For logs and fakes: which step and which call of it this is. */

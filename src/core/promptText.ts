@@ -55,9 +55,18 @@ function unitsText(d: WorkflowState['contextDocuments'][number]): string {
   return ` ${unit}="${d.units}"`;
 }
 
-export function contextDocumentsText(state: WorkflowState): string {
+/**
+ * The context documents as text. With `attached`, the files are not written out: they go with
+ * the request as citable documents (citable.ts), and only a line says so.
+ */
+export function contextDocumentsText(state: WorkflowState, options: { attached?: boolean } = {}): string {
   if (state.contextDocuments.length === 0) return '(none)';
-  return state.contextDocuments
+  const attached = options.attached ? state.contextDocuments.filter((d) => d.kind === 'file') : [];
+  const inline = state.contextDocuments.filter((d) => !attached.includes(d));
+  const note = attached.length
+    ? `(${attached.map((d) => `"${d.title.replace(/"/g, "'")}"${d.sourceId ? ` [${d.sourceId}]` : ''}`).join(', ')}: attached to this request as documents, cut into passages you can cite.)`
+    : '';
+  return [note, ...inline
     .map((d) => {
       const source = d.sourceId ? state.sources.find((x) => x.id === d.sourceId) : undefined;
       const head = `<document title="${attr(d.title)}"${d.sourceId ? ` source="${d.sourceId}"` : ''}${d.format ? ` format="${d.format}"` : ''}${unitsText(d)}>`;
@@ -71,7 +80,8 @@ export function contextDocumentsText(state: WorkflowState): string {
       const id = d.sourceId ? ` [${d.sourceId}]` : '';
       const cut = d.truncated ? '\n\n(The document was truncated to fit.)' : '';
       return `${head}\n## ${d.title}${id}\n\n${neutralizeTags(d.text)}${cut}\n</document>`;
-    })
+    })]
+    .filter(Boolean)
     .join('\n\n');
 }
 
@@ -106,15 +116,17 @@ export const PROBLEM_LANGUAGE = 'the language the problem is written in';
 
 /**
  * The shared prefix of every call: instructions, problem, context documents (cached block).
- * `language` replaces the run's language name (the parse step's PROBLEM_LANGUAGE).
+ * `language` replaces the run's language name (the parse step's PROBLEM_LANGUAGE). The steps
+ * that write claims (analysts, full text) pass `attached`: their documents go with the request
+ * as citable documents instead (see citable.ts).
  */
-export function sharedPrefix(ctx: RunContext, language = outputLanguageName(ctx.state)): string {
+export function sharedPrefix(ctx: RunContext, language = outputLanguageName(ctx.state), options: { attached?: boolean } = {}): string {
   const s = ctx.state;
   return ctx.library.render('shared-context', {
     problem: s.problem,
     language_name: language,
     today: ctx.today(),
-    context_documents: contextDocumentsText(s),
+    context_documents: contextDocumentsText(s, options),
     clarifications: clarificationsText(s),
   });
 }

@@ -212,6 +212,10 @@ export function formatSummary(state: WorkflowState): string {
       `${formatCount(total.cacheCreationInputTokens)} cache write · ${formatCount(total.cacheReadInputTokens)} cache read`,
   );
   lines.push(`- **Web searches:** ${formatCount(state.searches.length)} (${formatUsd(searchCost)})`);
+  if (state.pageLookups.length > 0) {
+    const lookupCost = state.pageLookups.reduce((sum, p) => sum + p.costUsd, 0);
+    lines.push(`- **Page lookups** (verifying sources named by analysts): ${formatCount(state.pageLookups.length)} (${formatUsd(lookupCost)})`);
+  }
   lines.push(`- **Total cost:** ${formatUsd(runCost(state))}`);
   lines.push(
     `- **Duration:** ${Number.isFinite(elapsed) && elapsed >= 0 ? formatDuration(elapsed) : 'unknown'} from start to last update · ` +

@@ -1,8 +1,10 @@
 /**
  * Reading one entry of a final document's Sources list back into data.
  *
- * Owns: the tolerant reading of an entry as core/provenance.ts writes it
- * (`3. Title (2026-05-01) <https://…> — web search`, `1. Title — docs/file.md — context document`,
+ * Owns: the tolerant reading of an entry as the final document writes it (evidenceRender.ts:
+ * `1. <a id="source-1"></a>**notes.md** — context document · verified`, its quotes under it as
+ * `   - “…” — [notes.md, line 3](../../notes.md#L3)`; earlier documents:
+ * `3. Title (2026-05-01) <https://…> — web search`, `1. Title — docs/file.md — context document`,
  * `2. [memo.md, lines 3–5](../../memo.md#L3) — context document` for a cited passage)
  * and as a person may have edited it (a markdown link instead of `<url>`, a bare URL, a missing
  * level, extra ` — ` parts), plus quoted passages with their locations on the lines under the
@@ -51,6 +53,8 @@ const QUOTED = /"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|„([^“”]+)[�
 
 function cleanLocation(text: string): string | undefined {
   const t = text
+    // A location written as a link to the file (`[notes.md, line 3](../notes.md#L3)`) reads as its text.
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/^[\s,;:—–-]+|[\s,;:.—–-]+$/g, '')
     .replace(/^\((.*)\)$/, '$1')
     .trim();
@@ -91,6 +95,8 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
   const numberMatch = /^\s*(\d+)[.)]\s+/.exec(first);
   const number = numberMatch ? Number(numberMatch[1]) : fallbackNumber;
   first = first.slice(numberMatch ? numberMatch[0].length : 0).trim();
+  // The entry's anchor (`<a id="source-3"></a>`, the target of its citations) and a bold title.
+  first = first.replace(/^<a id="[^"<>]*"><\/a>\s*/, '').replace(/^\*\*(.+?)\*\*/, '$1');
 
   let url: string | undefined;
   let linkText: string | undefined;
@@ -164,7 +170,10 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
   }
   // A title may itself contain " — ": only a last part that looks like a file is a reference.
   const reference = rest.length > 1 && FILE_LIKE.test(rest[rest.length - 1]) ? rest.pop() : fileTarget;
-  const title = (rest.length ? rest.join(' — ') : (linkText ?? '')).replace(/\s+/g, ' ').trim();
+  const title = (rest.length ? rest.join(' — ') : (linkText ?? ''))
+    .replace(/\s+/g, ' ')
+    .replace(/\\([\\`*_{}[\]()#+!|~<>])/g, '$1')
+    .trim();
   if (!title) return undefined;
 
   for (const line of lines.slice(1)) {

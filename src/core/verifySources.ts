@@ -12,11 +12,15 @@
  * Must not: decide how unverified sources are shown (the document renderer and the
  * `unverifiedSources` setting do).
  */
+import { BudgetStop } from './budget';
 import type { RunContext } from './context';
 import { CancelledError, errorMessage } from './errors';
 import { holdsQuote } from './evidence';
 import type { PageLookup, SourceVerification } from './evidenceSchema';
 import type { AnalystSource } from './state';
+
+/** Exa's published price of one page of text contents (USD), when an answer carries no cost. */
+export const CONTENTS_USD_PER_PAGE = 0.001;
 
 /** Characters of a fetched page kept in the state (enough to hold a quote and cite passages). */
 const PAGE_TEXT_LIMIT = 20_000;
@@ -56,17 +60,27 @@ async function lookup(ctx: RunContext, url: string): Promise<PageLookup | null> 
   }
 }
 
-async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup> {
+async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup | null> {
   ctx.throwIfCancelled();
   ctx.snapshot();
   ctx.assertSaved();
+  let release: () => void;
+  try {
+    // A paid call like a search: its upper bound is reserved against the run's budget first.
+    const seen = Math.max(0, ...ctx.state.pageLookups.map((p) => p.costUsd));
+    release = await ctx.budget.reserve(Math.max(CONTENTS_USD_PER_PAGE, seen) * 1.25, { step: 'analysts', label: 'page lookup', partialAllowed: true });
+  } catch (err) {
+    if (!(err instanceof BudgetStop)) throw err;
+    ctx.log.warn(`The page ${url} was not fetched: the budget of the run was reached.`);
+    return null;
+  }
   const started = Date.now();
   let record: PageLookup;
   try {
     const out = await ctx.search!.contents!([url], { signal: ctx.signal });
     const page = out.pages.find((p) => p.url === url) ?? out.pages[0];
     const failure = out.failures.find((f) => f.url === url);
-    const base = { url, at: ctx.now(), durationMs: Date.now() - started, costUsd: out.costUsd ?? ctx.prices.contentsUsd ?? 0 };
+    const base = { url, at: ctx.now(), durationMs: Date.now() - started, costUsd: out.costUsd ?? CONTENTS_USD_PER_PAGE * out.pages.length };
     if (page && !failure) {
       record = {
         ...base,
@@ -86,6 +100,8 @@ async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup> {
     // A failed or timed-out lookup marks the source unverified; the run goes on.
     record = { url, at: ctx.now(), outcome: 'failed', reason: errorMessage(err), durationMs: Date.now() - started, costUsd: 0 };
     ctx.log.warn(`The page ${url} could not be fetched: ${errorMessage(err)}`);
+  } finally {
+    release();
   }
   ctx.state.pageLookups.push(record);
   ctx.runLog.search({
@@ -109,7 +125,13 @@ export async function verifyNamedSource(ctx: RunContext, src: AnalystSource): Pr
   if (!quote) return unverified('no quote was given to check it against');
   if (!lookupsEnabled(ctx)) return unverified('web lookups are off for this analysis (web search not allowed)');
   const page = await lookup(ctx, src.url.trim());
-  if (!page) return unverified(`the lookup budget (${ctx.settings.maxSourceLookups} per analysis) was spent`);
+  if (!page) {
+    return unverified(
+      ctx.state.pageLookups.length >= ctx.settings.maxSourceLookups
+        ? `the lookup budget (${ctx.settings.maxSourceLookups} per analysis) was spent`
+        : 'not looked up: the budget of the run was reached',
+    );
+  }
   const checkedAt = page.at;
   if (page.outcome === 'not-found') return { ...unverified(`the page does not exist (${page.reason})`), checkedAt };
   if (page.outcome === 'failed') return { ...unverified(`the page could not be fetched (${page.reason})`), checkedAt };

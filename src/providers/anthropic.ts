@@ -230,7 +230,7 @@ export class AnthropicModel implements LanguageModel {
       // The API rejects empty text blocks.
       .filter((block) => block.text.length > 0)
       .map((block) => ({ type: 'text', text: block.text }));
-    const documents = citableBlocks(request.documents ?? [], request.cacheDocuments === true);
+    const documents = citableBlocks(request.documents ?? [], request.cacheDocuments === true, request.cachedDocuments);
     const documentBreakpoints = documents.some((d) => d.cache_control) ? 1 : 0;
     // At most four cache breakpoints are allowed: keep the last four (the longest prefixes).
     const cacheIdx = request.system

@@ -18,8 +18,11 @@ import type { AnswerBlock, CitableDocument, ModelCitation } from '../core/ports'
 
 type CitableBlock = Anthropic.DocumentBlockParam | Anthropic.SearchResultBlockParam;
 
-/** The request blocks for `documents`, in order; the last one carries `cache_control` when asked. */
-export function citableBlocks(documents: CitableDocument[], cache: boolean): CitableBlock[] {
+/**
+ * The request blocks for `documents`, in order; the last of the first `cached` (default: all)
+ * carries `cache_control` when asked.
+ */
+export function citableBlocks(documents: CitableDocument[], cache: boolean, cached = documents.length): CitableBlock[] {
   const blocks: CitableBlock[] = [];
   for (const doc of documents) {
     // Passages map one to one to blocks, so that block indexes stay the passages' indexes
@@ -38,7 +41,8 @@ export function citableBlocks(documents: CitableDocument[], cache: boolean): Cit
       blocks.push(block);
     }
   }
-  if (cache && blocks.length > 0) blocks[blocks.length - 1].cache_control = { type: 'ephemeral' };
+  const last = Math.min(cached, blocks.length) - 1;
+  if (cache && last >= 0) blocks[last].cache_control = { type: 'ephemeral' };
   return blocks;
 }
 

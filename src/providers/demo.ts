@@ -9,7 +9,8 @@
  *
  * `demoAnswer` is also what the fake Anthropic server of the tests answers with.
  */
-import type { LanguageModel, ModelCallOptions, ModelRequest, ModelResponse, SearchResult, WebSearch } from '../core/ports';
+import type { LanguageModel, ModelCallOptions, ModelCitation, ModelRequest, ModelResponse, SearchResult, WebSearch } from '../core/ports';
+import { demoCitedBlocks, type DemoBlock, type DemoCitation, type DemoDocument } from './demoCitations';
 import { CancelledError } from '../core/errors';
 import { detectLanguage } from '../core/language';
 import { citeId, passageEntries, registryEntries, resolveCitations, workedExample, type CitationContext, type WorkedExample } from './workedExample';
@@ -19,6 +20,15 @@ export interface DemoRequest {
   label: string;
   system: string;
   user: string;
+  /** The citable documents attached to the request, in order (see demoCitations.ts). */
+  documents?: DemoDocument[];
+}
+
+export type { DemoBlock, DemoCitation, DemoDocument };
+
+/** The canned answer as text blocks citing the attached documents (the analysts and the full text). */
+export function demoBlocks(req: DemoRequest): DemoBlock[] {
+  return demoCitedBlocks(req, demoAnswer(req), italian(req));
 }
 
 const TASK_TAG = /<!-- task: ([a-z]+)\/(\S+) -->/;
@@ -271,7 +281,9 @@ export class DemoModel implements LanguageModel {
     const started = Date.now();
     const system = request.system.map((b) => b.text).join('\n\n');
     const lastUser = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const text = demoAnswer({ step: request.step, label: request.label, system, user: lastUser });
+    const documents = (request.documents ?? []).map((d) => ({ kind: d.kind, title: d.title, passages: d.passages }));
+    const blocks = demoBlocks({ step: request.step, label: request.label, system, user: lastUser, documents });
+    const text = blocks.map((b) => b.text).join('');
     const delay = this.options.chunkDelayMs ?? 0;
     for (let i = 0; i < text.length; i += 48) {
       if (options.signal?.aborted) throw new CancelledError();
@@ -285,6 +297,7 @@ export class DemoModel implements LanguageModel {
       usage: { inputTokens: Math.ceil(input / 4), outputTokens: Math.ceil(text.length / 4), cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
       model: 'demo',
       durationMs: Date.now() - started,
+      ...(request.documents?.length ? { blocks: blocks.map((b) => ({ text: b.text, citations: (b.citations ?? []).map(toModelCitation) })) } : {}),
     };
   }
 }
@@ -308,4 +321,15 @@ export class DemoSearch implements WebSearch {
       costUsd: 0,
     };
   }
+}
+
+/** A demo citation as the provider would report it. */
+function toModelCitation(c: DemoCitation): ModelCitation {
+  return {
+    type: c.kind === 'document' ? 'content_block_location' : 'search_result_location',
+    citedText: c.quote,
+    index: c.index,
+    start: c.start,
+    end: c.end,
+  };
 }

@@ -6,17 +6,32 @@ import path from 'node:path';
 import type { PromptLibrary } from '../../src/core/library';
 import { loadPromptLibrary } from '../../src/prompts';
 import { AnthropicModel } from '../../src/providers/anthropic';
-import { demoAnswer } from '../../src/providers/demo';
+import { demoBlocks } from '../../src/providers/demo';
 import { ExaSearch } from '../../src/providers/exa';
 import { startFakeAnthropic, type AnthropicResponder, type FakeAnthropicOptions } from '../fakes/anthropicServer';
+import { citationOf } from '../fakes/citations';
 import { startFakeExa, type FakeExaOptions } from '../fakes/exaServer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** The fake server's answer: the demo model's canned answer for the tagged task. */
+/**
+ * The fake server's answer: the demo model's canned answer for the tagged task, with its
+ * citations of the attached documents in the wire shape.
+ */
 export const demoResponder: AnthropicResponder = (input) => {
   if (!input.task) return 'This request carried no task tag.';
-  return demoAnswer({ step: input.task.step, label: input.task.label, system: input.system, user: input.lastUserText });
+  const documents = input.citables.map((c) => ({ kind: c.kind, title: c.title ?? '', passages: c.blocks }));
+  const blocks = demoBlocks({ step: input.task.step, label: input.task.label, system: input.system, user: input.lastUserText, documents });
+  if (!blocks.some((b) => b.citations?.length)) return blocks.map((b) => b.text).join('');
+  return {
+    blocks: blocks.map((b) => ({
+      text: b.text,
+      citations: (b.citations ?? []).flatMap((c) => {
+        const target = input.citables.find((x) => x.kind === c.kind && x.index === c.index);
+        return target ? [citationOf(target, c.start, c.end, c.quote)] : [];
+      }),
+    })),
+  };
 };
 
 export function bundledLibrary(): Promise<PromptLibrary> {

@@ -55,13 +55,20 @@ describe('a full run with a PDF, a Word file, a workbook and a deck as context',
     assert.ok(s.contextDocuments.every((d) => /^[0-9a-f]{64}$/.test(d.sha256!) && !d.truncated));
     assert.equal(s.contextPlan!.leftOut.length, 0);
 
-    // The analysts received the passages, with their ids and locations, in the cached prefix.
-    const request = fakes.anthropic.requests.find((r) => r.task?.step === 'analysts')!.body as { system: Array<{ text: string }> };
-    const analyst = { system: request.system.map((b) => b.text).join('\n') };
-    assert.match(analyst.system, /<passage id="S1\.2" location="p\. 2">\nRevenue grew 12% to EUR 4\.1 billion in 2025\./);
-    assert.match(analyst.system, /location="§ Market, ¶ 1"/);
-    assert.match(analyst.system, /location="slide 1">\n# Entry options/);
-    assert.match(analyst.system, /location="Plan!A2:B3">\n\| Year \| Units \|/);
+    // The analysts received the passages as citable documents (one block per passage) in the
+    // cached prefix, after the system prompt.
+    const request = fakes.anthropic.requests.find((r) => r.task?.step === 'analysts')!.body as {
+      messages: Array<{ content: Array<{ type: string; title?: string; cache_control?: unknown; source?: { type: string; content: Array<{ text: string }> } }> }>;
+    };
+    const attached = request.messages[0].content.filter((b) => b.type === 'document');
+    assert.deepEqual(
+      attached.map((b) => b.title),
+      ['material/annual-report-2025.pdf', 'material/board-memo.docx', 'material/entry-options.pptx', 'material/sales-model.xlsx'],
+    );
+    assert.ok(attached.every((b) => b.source?.type === 'content'));
+    assert.equal(attached[0].source!.content[1].text.split('\n')[0], 'Revenue grew 12% to EUR 4.1 billion in 2025.');
+    assert.match(attached[3].source!.content[0].text, /^\| Year \| Units \|/);
+    assert.ok(attached.at(-1)!.cache_control, 'the documents close the cached prefix');
 
     // The final document cites a passage of each, and its Sources section says where each stands.
     const doc = h.workspace.files.get(s.finalDocument!.path!)!;

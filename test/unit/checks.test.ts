@@ -146,6 +146,7 @@ describe('final frontmatter', () => {
     template: 'executive-brief',
     analysts: ['market'],
     sources: { L0: 1, L1: 0, L2: 2 },
+    evidence: { verified_sources: 3, unverified_sources: 0, quotes: 5, dropped_citations: 1 },
     cost_usd: 0.42,
     models: ['claude-sonnet-5-5'],
     run_id: 'run-1',

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { DOCUMENT_LANGUAGES, documentLabels, isDemoBanner, isSourcesHeading, levelFromDescription, sectionRole, sourceLevelLabel } from '../../src/core/documentLabels';
 import { detectLanguage } from '../../src/core/language';
 import { parseSourceEntry } from '../../src/core/sourcesSection';
-import { numberCitations } from '../../src/core/steps/fulltext';
+import { insertCitationMarks, numberEvidence, renderSources, evidenceLabels } from '../../src/core/evidenceRender';
 import type { Source } from '../../src/core/state';
 
 const REGISTRY: Source[] = [
@@ -48,19 +48,30 @@ describe('document labels', () => {
   });
 
   it('writes the Sources list in the document language and reads it back in every language', () => {
+    const text = 'A claim, b claim, c claim.';
+    const records = [
+      { sourceId: 'S1', passage: 1, passageEnd: 1, citedText: 'Revenue grew by 12%.', span: { start: 0, end: 7 } },
+      { sourceId: 'S3', passage: 1, passageEnd: 1, citedText: 'Bakeries buy software.', span: { start: 9, end: 16 } },
+    ];
+    const registry = REGISTRY.map((s) => (s.level === 'L1' ? { ...s, verification: { status: 'unverified' as const, reason: 'no URL was given' } } : s));
     for (const lang of DOCUMENT_LANGUAGES) {
-      const { sourcesSection, body } = numberCitations('A [S1], b [S3], c [S2].', REGISTRY, lang);
+      const { cited, marks } = numberEvidence(registry, records, [{ at: 25, sourceId: 'S2' }]);
+      const body = insertCitationMarks(text, marks);
+      const sourcesSection = renderSources({ contextDocuments: [], pageLookups: [] }, cited, '', evidenceLabels(lang));
       assert.ok(sourcesSection.startsWith(`## ${documentLabels(lang).sources}\n`), sourcesSection);
-      assert.equal(body, 'A [1], b [[2]](https://example.com/x), c [3].');
-      const lines = sourcesSection.trim().split('\n').slice(2);
-      const [memo, press, census] = lines.map((line, i) => parseSourceEntry(line, i + 1)!);
-      assert.deepEqual(memo, { number: 1, title: 'Board memo', reference: 'docs/board-memo.md', level: 'L0', levelText: sourceLevelLabel('L0', lang), passages: [] });
+      assert.equal(body, 'A claim[[1]](#source-1), b claim[[2]](#source-2), c claim[[3]](#source-3).');
+      const entries = sourcesSection.trim().split('\n').slice(2).join('\n').split(/\n(?=\d+\. )/);
+      const [memo, press, census] = entries.map((e, i) => parseSourceEntry(e, i + 1)!);
+      assert.equal(memo.title, 'Board memo');
+      assert.equal(memo.level, 'L0');
+      assert.deepEqual(memo.passages, [{ text: 'Revenue grew by 12%.', location: 'docs/board-memo.md' }]);
       assert.equal(press.title, 'Trade press — bakery software');
       assert.equal(press.url, 'https://example.com/x');
       assert.equal(press.date, '2026-03-04');
       assert.equal(press.level, 'L2');
-      assert.equal(census.level, 'L1', `${lang}: ${lines[2]}`);
-      assert.equal(census.levelText, sourceLevelLabel('L1', lang, 'market'));
+      assert.equal(census.level, 'L1', `${lang}: ${entries[2]}`);
+      assert.ok(census.levelText!.startsWith(sourceLevelLabel('L1', lang, 'market')));
+      assert.match(entries[2], new RegExp(`\\*\\*${evidenceLabels(lang).unverified}\\*\\*`));
     }
   });
 

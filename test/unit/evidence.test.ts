@@ -37,7 +37,7 @@ describe('evidence checker', () => {
     ];
     const { records, dropped } = checkCitations(SENT, blocks);
     assert.deepEqual(dropped, []);
-    assert.deepEqual(records[0], { sourceId: 'S1', passage: 0, passageEnd: 0, citedText: 'Demand grew by 12% in Bavaria.', span: { start: 7, end: 19 } });
+    assert.deepEqual(records[0], { sourceId: 'S1', passage: 1, passageEnd: 1, citedText: 'Demand grew by 12% in Bavaria.', span: { start: 7, end: 19 } });
     assert.equal(records[1].sourceId, 'S4');
     // Documents and search results are numbered separately: document 1 is plan.md.
     assert.equal(records[2].sourceId, 'S2');
@@ -75,12 +75,12 @@ describe('evidence checker', () => {
 
   it('checks a quote across several passages and a char_location over the passages read in a row', () => {
     const multi = checkCitations(SENT, [{ text: 'x', citations: [cite({ end: 2, citedText: 'in Bavaria. Prices fell' })] }]);
-    assert.deepEqual([multi.records[0].passage, multi.records[0].passageEnd], [0, 1]);
+    assert.deepEqual([multi.records[0].passage, multi.records[0].passageEnd], [1, 2]);
     const start = SENT[0].passages[0].length;
     const chars = checkCitations(SENT, [
       { text: 'y', citations: [cite({ type: 'char_location', start, end: start + 11, citedText: 'Prices fell' })] },
     ]);
-    assert.equal(chars.records[0].passage, 1);
+    assert.equal(chars.records[0].passage, 2);
     const outside = checkCitations(SENT, [{ text: 'y', citations: [cite({ type: 'char_location', start: 0, end: 999 })] }]);
     assert.match(outside.dropped[0].reason, /character range/);
   });
@@ -189,5 +189,25 @@ describe('verification of sources named by analysts', () => {
     const none = await verifyNamedSources(off, [{ title: 'OK', url: 'https://a.example/ok', quote: 'grew by 7.5% in 2025' }]);
     assert.match(none[0].verification.reason, /web lookups are off/);
     assert.equal(search.calls.length, 1);
+  });
+});
+
+describe('the Sources section as written, read back by the exports', () => {
+  it('reads an entry with its anchor, level, status and quotes with their locations', async () => {
+    const { parseSourceEntry } = await import('../../src/core/sourcesSection');
+    const entry = parseSourceEntry(
+      '1. <a id="source-1"></a>**notes \\(draft\\).md** — context document · verified\n' +
+        '   - “Demand grew by 12%.” — [notes.md, line 3](../../docs/notes.md#L3)',
+      1,
+    )!;
+    assert.equal(entry.number, 1);
+    assert.equal(entry.title, 'notes (draft).md');
+    assert.equal(entry.level, 'L0');
+    assert.deepEqual(entry.passages, [{ text: 'Demand grew by 12%.', location: 'notes.md, line 3' }]);
+    const web = parseSourceEntry('2. <a id="source-2"></a>**Report** (2025-03-01) — web search · verified — <https://r.example/a>', 2)!;
+    assert.deepEqual([web.title, web.url, web.date, web.level], ['Report', 'https://r.example/a', '2025-03-01', 'L2']);
+    const l1 = parseSourceEntry('3. <a id="source-3"></a>**From memory** — named by the market analyst · **unverified**: the page does not exist', 3)!;
+    assert.equal(l1.level, 'L1');
+    assert.equal(l1.title, 'From memory');
   });
 });

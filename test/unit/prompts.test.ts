@@ -246,7 +246,8 @@ test('the writing steps state the citation and marker conventions', async () => 
   const lib = await bundledOnly();
   const vars = realisticVars(lib);
   const rules = lib.render('output-rules', vars['output-rules']);
-  assert.match(rules, /`\[S1\]`, several as\s+`\[S1\]\[S4\]`/);
+  assert.match(rules, /citing the passage it comes from/);
+  assert.match(rules, /`\[S1\]`, only for a source the registry says to cite by id/);
   const full = lib.render('fulltext', vars.fulltext);
   assert.match(full, /never keep a\s+`\[Source: \.\.\.\]` marker/);
   assert.match(full, /No frontmatter/);
@@ -258,7 +259,8 @@ test('the writing steps state the citation and marker conventions', async () => 
     assert.ok(analyst.includes(`\`${key}\``), `analyst prompt names ${key}`);
   }
   assert.ok(analyst.includes('market_size_estimates, growth_drivers'));
-  assert.match(analyst, /Never invent a source or a URL/);
+  assert.match(analyst, /Never invent a source, a URL or a quote/);
+  assert.match(analyst, /\{title, url, quote\}/);
 });
 
 test("the analyst prompt's example frontmatter satisfies the core's analyst schema", async () => {

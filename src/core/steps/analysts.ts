@@ -3,6 +3,14 @@
  * output is validated (frontmatter schema + non-empty body); an invalid output is retried with
  * the validation error fed back, then counted as failed. At the failure threshold the person
  * decides: retry the failed ones, continue with partial results, or abort — never silently.
+ *
+ * Evidence: the context documents go with every analyst's request as citable documents, after
+ * the shared system blocks and before the analyst's own role (so that all analysts share one
+ * cached prefix: system + documents). The answer is one call with citations and no structured
+ * output format (the API refuses the two together): the YAML frontmatter is plain text of the
+ * answer, validated here; the citations of the body are checked in code (evidence.ts), the
+ * sources it names from memory are verified by page lookups (verifySources.ts), and the tab
+ * shows both.
  */
 import { runThroughBatch } from '../batch';
 import { BudgetStop } from '../budget';
@@ -10,12 +18,17 @@ import { CancelledByPerson, type RunContext } from '../context';
 import { CancelledError, errorMessage } from '../errors';
 import { selectForAnalyst } from '../contextBudget';
 import { analystPassagesText, outputLanguageName, sharedPrefix } from '../promptText';
-import { validateAnalystOutput } from '../checks';
+import { analystDocuments, citableDocuments, type SentDocument } from '../citable';
+import { blocksOf, checkCitations, evidenceWithin } from '../evidence';
+import { citedFiles, escapeInline, evidenceLabels, insertCitationMarks, numberEvidence, renderNamedSources, renderSources } from '../evidenceRender';
+import { validateAnalystOutput, type ValidAnalystOutput } from '../checks';
 import { renderFrontmatter } from '../modelAnswers';
 import type { AnalystDef } from '../library';
 import { neutralizeMarkdown } from '../safeText';
 import type { ModelMessage } from '../ports';
 import type { AnalystRun } from '../state';
+import { verifyNamedSources } from '../verifySources';
+import { logDropped } from './fulltext';
 
 const ANALYST_MAX_TOKENS = 6000;
 
@@ -45,6 +58,7 @@ async function runOne(
   ctx: RunContext,
   run: AnalystRun,
   system: { text: string; cache?: boolean }[],
+  documents: SentDocument[],
   onBegin?: () => void,
 ): Promise<void> {
   const s = ctx.state;
@@ -56,21 +70,28 @@ async function runOne(
   }
   run.status = 'running';
   ctx.emit({ type: 'analyst-start', analyst: run.id });
-  const { ownPrompt, message } = analystPromptFor(ctx, def);
-  let messages: ModelMessage[] = [{ role: 'user', content: message }];
+  // Passages chosen for this analyst's focus are attached after the shared documents; the
+  // analyst's role follows the attached documents, so that they stay in the prefix shared by
+  // every analyst.
+  const extraDocuments = analystDocuments(s, run.id);
+  const { ownPrompt, message } = analystPromptFor(ctx, def, { attached: documents.length + extraDocuments.length > 0 });
+  let messages: ModelMessage[] = [{ role: 'user', content: `${ownPrompt}\n\n${message}` }];
   let maxTokens = ANALYST_MAX_TOKENS;
   const firstAttempt = run.attempts + 1;
   for (let attempt = firstAttempt; attempt < firstAttempt + ctx.settings.analystAttempts; attempt++) {
     run.attempts = attempt;
     let text: string;
     let stopReason: string | null;
+    let blocks: ModelCallRecordBlocks;
     try {
       const call = await ctx.call({
         key: `analyst:${run.id}:${attempt}`,
         step: 'analysts',
         label: `analyst:${run.id}`,
-        system: [...system, { text: ownPrompt }],
+        system,
         messages,
+        documents: [...documents, ...extraDocuments],
+        cachedDocuments: documents.length,
         maxTokens,
         model: s.proposal!.model,
         onBegin,
@@ -78,6 +99,7 @@ async function runOne(
       });
       text = call.text;
       stopReason = call.stopReason;
+      blocks = call.blocks;
     } catch (err) {
       if (err instanceof CancelledError) {
         resetInterrupted(run);
@@ -99,16 +121,23 @@ async function runOne(
     }
     try {
       const valid = validateAnalystOutput(text, run.id, def.requiredFields, stopReason);
+      const evidence = checkCitations([...documents, ...extraDocuments], blocksOf({ text, blocks }));
+      logDropped(ctx, `analyst ${run.id}`, evidence.dropped);
+      const offset = text.indexOf(valid.body);
+      run.evidence = { records: offset >= 0 ? evidenceWithin(evidence, offset, offset + valid.body.length) : [], dropped: evidence.dropped };
+      run.sourceChecks = await verifyNamedSources(ctx, valid.frontmatter.sources);
       run.frontmatter = valid.frontmatter;
       run.body = valid.body;
       run.status = 'done';
-      ctx.runLog.gate({ step: 'analysts', gate: `analyst:${run.id}`, passed: true, detail: `attempt ${attempt}` });
+      ctx.runLog.gate({
+        step: 'analysts',
+        gate: `analyst:${run.id}`,
+        passed: true,
+        detail: `attempt ${attempt}; ${run.evidence.records.length} checked citation(s), ${evidence.dropped.length} dropped; ` +
+          `${run.sourceChecks.filter((c) => c.verification.status === 'verified').length} of ${run.sourceChecks.length} named source(s) verified`,
+      });
       try {
-        run.documentPath = await ctx.workspace.writeDocument(
-          `${s.outputFolder}/analyst-${run.id}.md`,
-          renderFrontmatter(valid.frontmatter as Record<string, unknown>, `# ${def.name}\n\n${neutralizeMarkdown(valid.body)}\n`),
-          'analyst',
-        );
+        run.documentPath = await ctx.workspace.writeDocument(`${s.outputFolder}/analyst-${run.id}.md`, await analystTab(ctx, run, def.name, valid), 'analyst');
         ctx.emit({ type: 'document', kind: 'analyst', path: run.documentPath });
       } catch (err) {
         ctx.log.warn(`The ${def.name} output could not be written to the workspace: ${errorMessage(err)}`);
@@ -135,6 +164,31 @@ async function runOne(
   run.status = 'failed';
   ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] ?? '' });
   await ctx.checkpoint();
+}
+
+type ModelCallRecordBlocks = Awaited<ReturnType<RunContext['call']>>['blocks'];
+
+/**
+ * The analyst's tab: its frontmatter (each named source with its verification), its body with
+ * `[n]` after each checked citation, the quotes with where they stand, and the named sources.
+ */
+async function analystTab(ctx: RunContext, run: AnalystRun, name: string, valid: ValidAnalystOutput): Promise<string> {
+  const s = ctx.state;
+  const l = evidenceLabels(s.language);
+  const { cited, marks } = numberEvidence(s.sources, run.evidence?.records ?? []);
+  // Raw HTML, images and non-web links in the model's prose never reach the tab.
+  const body = neutralizeMarkdown(insertCitationMarks(valid.body, marks));
+  const files = await citedFiles(s, cited, (p) => ctx.workspace.readText(p));
+  const evidence = renderSources(s, cited, s.outputFolder, l, `## ${l.evidence}`, files);
+  const named = renderNamedSources(valid.frontmatter.sources, run.sourceChecks ?? [], l);
+  const frontmatter = {
+    ...valid.frontmatter,
+    sources: valid.frontmatter.sources.map((src, i) =>
+      src.document ? src : { ...src, verification: run.sourceChecks?.[i]?.verification.status ?? 'unverified' },
+    ),
+  };
+  const content = [`# ${escapeInline(name)}`, body.trim(), evidence, named].filter(Boolean).join('\n\n');
+  return renderFrontmatter(frontmatter as Record<string, unknown>, `${content.trimEnd()}\n`);
 }
 
 /** The analyst instructions common to every analyst of this run. */
@@ -178,8 +232,9 @@ async function choosePassagesForAnalysts(ctx: RunContext): Promise<void> {
 }
 
 /** One analyst's own instructions (the uncached block) and its first user message. */
-export function analystPromptFor(ctx: RunContext, def: AnalystDef): { ownPrompt: string; message: string } {
-  const extra = analystPassagesText(ctx.state, def.id);
+export function analystPromptFor(ctx: RunContext, def: AnalystDef, options: { attached?: boolean } = {}): { ownPrompt: string; message: string } {
+  // With attached documents, the passages for this analyst's focus are attached too (citable.ts).
+  const extra = options.attached ? '' : analystPassagesText(ctx.state, def.id);
   const ownPrompt =
     ctx.library.render('analyst', {
       analyst_name: def.name,
@@ -238,9 +293,11 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   }
 
   for (;;) {
-    const prefix = sharedPrefix(ctx);
-    // Two cached blocks: the run's shared prefix, then the instructions common to all analysts.
+    const prefix = sharedPrefix(ctx, undefined, { attached: true });
+    // Two cached blocks: the run's shared prefix, then the instructions common to all analysts;
+    // the attached documents close the cached prefix.
     const system = [{ text: prefix, cache: true }, { text: analystFrame(ctx), cache: true }];
+    const documents = citableDocuments(s, { withWeb: false });
     const pending = proposal.analysts.map((id) => s.analysts[id]).filter((r) => r.status === 'pending');
     // Prompt caching: a prefix is readable by other requests only once the response that writes
     // it has begun. Unless it is already warm, the first analyst leads and the others start as
@@ -251,7 +308,7 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
     await pool(
       pending,
       ctx.settings.maxParallelAnalysts,
-      (r) => (r === pending[0] && lead ? runOne(ctx, r, system, release).finally(release) : runOne(ctx, r, system)),
+      (r) => (r === pending[0] && lead ? runOne(ctx, r, system, documents, release).finally(release) : runOne(ctx, r, system, documents)),
       gate,
     );
 

@@ -29,15 +29,24 @@ function normalizeUrl(url: string): string {
   return url.trim().replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
 }
 
-/** Adds the analysts' named sources to the registry as L1, once each (deduplicated by URL or title). */
+/**
+ * Adds the analysts' named sources to the registry as L1, once each (deduplicated by URL or
+ * title), with their verification (a source named by several analysts is verified when one of
+ * them gave a quote its page holds).
+ */
 export function registerAnalystSources(ctx: RunContext): void {
   const s = ctx.state;
   const seen = new Set(s.sources.map((x) => (x.url ? normalizeUrl(x.url) : `title:${x.title.toLowerCase()}`)));
   for (const run of Object.values(s.analysts)) {
     if (run.status !== 'done' || !run.frontmatter) continue;
-    for (const src of run.frontmatter.sources) {
+    run.frontmatter.sources.forEach((src, i) => {
       const key = src.url ? normalizeUrl(src.url) : `title:${src.title.toLowerCase()}`;
-      if (seen.has(key)) continue;
+      const verification = run.sourceChecks?.[i]?.verification ?? { status: 'unverified' as const, reason: 'not checked' };
+      if (seen.has(key)) {
+        const known = s.sources.find((x) => x.level === 'L1' && (x.url ? normalizeUrl(x.url) : `title:${x.title.toLowerCase()}`) === key);
+        if (known && verification.status === 'verified' && known.verification?.status !== 'verified') known.verification = verification;
+        return;
+      }
       seen.add(key);
       // A context document (or a briefing source) the analyst names by file name or title is
       // already in the registry as L0.
@@ -45,10 +54,10 @@ export function registerAnalystSources(ctx: RunContext): void {
       const l0 = s.sources.find(
         (x) => x.level === 'L0' && (names.includes(x.title.trim().toLowerCase()) || (!!src.document && x.documentRef === src.document)),
       );
-      if (l0) continue;
+      if (l0) return;
       // Only web addresses are kept as a source's URL (the one rule of safeText.httpUrl).
-      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: httpUrl(src.url), documentRef: src.document, analyst: run.id });
-    }
+      s.sources.push({ id: nextSourceId(s.sources), level: 'L1', title: src.title, url: httpUrl(src.url), documentRef: src.document, analyst: run.id, verification });
+    });
   }
 }
 

@@ -12,18 +12,46 @@
  * call is recorded under its own key, so a resumed run keeps the sections already written.
  * The document fills in on screen (`draft` events) in document order as sections arrive.
  *
- * Owns: the calls that write sections and how their texts are assembled. Must not: number
- * citations, write the frontmatter or save the document (fulltext.ts does, once for the whole).
+ * Evidence: every section call carries the same citable documents as the one-call document,
+ * after the two cached blocks and before the section's own instructions (which open the user
+ * message), so that the documents join the prefix every writer shares. Each section's citations
+ * are checked in code and its evidence gate passed on its own (evidenceGate.ts); the records
+ * are shifted to where the section stands in the assembled document.
+ *
+ * Owns: the calls that write sections and how their texts and evidence are assembled. Must not:
+ * number citations, write the frontmatter or save the document (fulltext.ts does, once for the
+ * whole).
  */
+import type { SentDocument } from '../citable';
 import type { RunContext } from '../context';
 import { errorMessage, GateError } from '../errors';
-import { citationMapText, currentOutline, outputLanguageName, sharedPrefix, sourceLine, sourceRegistryText, templateSections } from '../promptText';
+import { blocksOf, checkCitations, evidenceWithin } from '../evidence';
+import { gateFullTextEvidence, type GateResult } from '../evidenceGate';
+import type { DroppedCitation } from '../evidenceSchema';
+import { currentOutline, outputLanguageName, sharedPrefix, sourceLine, templateSections } from '../promptText';
 import { validateFullText, validateSection } from '../checks';
 import type { TemplateDef } from '../library';
 import { escapeInline } from '../safeText';
 import { stripOuterFence } from '../modelAnswers';
 import type { ModelMessage, SystemBlock } from '../ports';
 import type { PlannedSection, SectionPlan } from '../sectionPlan';
+import { logDropped } from './fulltext';
+
+/** What the sections may cite, and how (the one-call document's rules, fulltext.ts). */
+export interface SectionEvidenceRules {
+  sent: SentDocument[];
+  quotable: Set<string>;
+  unverifiedAllowed: Set<string>;
+  /** The citation map and the registry as the writers see them (only the sources they were given). */
+  citationMap: string;
+  registry: string;
+}
+
+/** The assembled document as the evidence gate accepted it, and the citations dropped on the way. */
+export interface WrittenSections {
+  accepted: GateResult;
+  dropped: DroppedCitation[];
+}
 
 /** Sections written at the same time, at most. */
 const MAX_PARALLEL_SECTIONS = 8;
@@ -80,6 +108,8 @@ interface SectionJob {
   /** The next attempt number (attempts are numbered across retries, rounds and resumes). */
   attempt: number;
   text: string | null;
+  /** The section as its evidence gate accepted it (its text is `text`). */
+  evidence?: GateResult & { dropped: DroppedCitation[] };
   /** New calls made for this section (recorded answers reused are not counted). */
   made: number;
 }
@@ -95,6 +125,7 @@ async function writeSection(
   request: string,
   mustCite: boolean,
   draft: Draft,
+  rules: SectionEvidenceRules,
   onBegin?: () => void,
 ): Promise<string> {
   const s = ctx.state;
@@ -120,16 +151,25 @@ async function writeSection(
       maxTokens,
       onBegin,
       onText: (delta) => draft.append(section, delta),
+      documents: rules.sent,
       // A resume after a failed check keeps the accepted sections and goes on numbering the
       // attempts of the others (the rejected answers are read again, free, then new ones made).
       ownAttempts: true,
     });
     try {
-      const text = validateSection(stripOuterFence(call.text), call.stopReason, s.sources, mustCite);
-      draft.set(section, text);
-      ctx.runLog.gate({ step: 'fulltext', gate: label, passed: true, detail: `attempt ${job.attempt}` });
+      // Citations come as quotes of the attached documents: the evidence gate checks them.
+      const body = validateSection(stripOuterFence(call.text), call.stopReason, s.sources, false);
+      const evidence = checkCitations(rules.sent, blocksOf(call));
+      logDropped(ctx, `fulltext ${label} (attempt ${job.attempt})`, evidence.dropped);
+      const offset = call.text.indexOf(body);
+      const records = offset >= 0 ? evidenceWithin(evidence, offset, offset + body.length) : [];
+      const gated = gateFullTextEvidence(s, { text: body, records, registry: s.sources, quotable: rules.quotable, unverifiedAllowed: rules.unverifiedAllowed, factual: mustCite });
+      if (gated.removed.length) ctx.runLog.note({ step: 'fulltext', message: `${label}: inline ids cited without a checked quote were removed: ${gated.removed.join(', ')}.` });
+      job.evidence = { ...gated, dropped: evidence.dropped };
+      draft.set(section, gated.text);
+      ctx.runLog.gate({ step: 'fulltext', gate: label, passed: true, detail: `attempt ${job.attempt}; ${gated.records.length} checked citation(s)` });
       job.attempt++;
-      return text;
+      return gated.text;
     } catch (err) {
       lastError = errorMessage(err);
       ctx.record('fulltext', 'retry', `section ${section.index + 1} (${section.heading}): ${lastError}`);
@@ -166,10 +206,31 @@ async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promi
 }
 
 /**
- * Writes the planned sections and returns the document's body in markdown (the title first,
- * then every section under its `##` heading, in the outline's order), citing with `[S#]`.
+ * The document from its title and sections (each under its `##` heading), with each section's
+ * evidence shifted to where the section stands in it.
  */
-export async function writeSections(ctx: RunContext, template: TemplateDef, plan: SectionPlan): Promise<string> {
+function assemble(title: string, jobs: SectionJob[]): WrittenSections {
+  const accepted: GateResult = { text: title, records: [], unverifiedMarks: [], removed: [] };
+  const dropped: DroppedCitation[] = [];
+  for (const j of jobs) {
+    accepted.text += `\n\n## ${j.section.heading}\n\n`;
+    const at = accepted.text.length;
+    accepted.text += j.text ?? '';
+    const e = j.evidence;
+    if (!e) continue;
+    accepted.records.push(...e.records.map((r) => ({ ...r, span: { start: r.span.start + at, end: r.span.end + at } })));
+    accepted.unverifiedMarks.push(...e.unverifiedMarks.map((m) => ({ ...m, at: m.at + at })));
+    accepted.removed.push(...e.removed);
+    dropped.push(...e.dropped);
+  }
+  return { accepted, dropped };
+}
+
+/**
+ * Writes the planned sections and returns the document's body in markdown (the title first,
+ * then every section under its `##` heading, in the outline's order) with its checked evidence.
+ */
+export async function writeSections(ctx: RunContext, template: TemplateDef, plan: SectionPlan, rules: SectionEvidenceRules): Promise<WrittenSections> {
   const s = ctx.state;
   const language = outputLanguageName(s);
   const frame = ctx.library.render('fulltext-frame', {
@@ -178,13 +239,13 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
     template_sections: templateSections(template),
     target_words: String(template.targetWords),
     outline: currentOutline(s),
-    citation_map: citationMapText(s),
-    source_registry: sourceRegistryText(s.sources),
+    citation_map: rules.citationMap,
+    source_registry: rules.registry,
     integration: s.integration ?? '',
     output_rules: ctx.library.render('output-rules', { language_name: language }),
   });
   const cached: SystemBlock[] = [
-    { text: sharedPrefix(ctx), cache: true },
+    { text: sharedPrefix(ctx, undefined, { attached: true }), cache: true },
     { text: frame, cache: true },
   ];
   // The outline's own title line is model text like the sections (fulltext.ts neutralizes the
@@ -207,8 +268,9 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
       section_evidence: evidenceText(ctx, p, plan),
       neighbours: neighboursText(plan, p),
     });
-  const request = (p: PlannedSection, feedback: string) =>
-    `Write section ${p.index + 1} of ${count}, "${p.heading}", now.${feedback ? ` ${feedback}` : ''}`;
+  // The section's own instructions open the user message, after the attached documents.
+  const request = (p: PlannedSection, feedback: string, instructions: string) =>
+    `${instructions}\n\nWrite section ${p.index + 1} of ${count}, "${p.heading}", now.${feedback ? ` ${feedback}` : ''}`;
 
   let feedback = '';
   let lastError = '';
@@ -224,9 +286,8 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
     const gate = leader ? new Promise<void>((resolve) => (release = resolve)) : undefined;
     const ordered = leader ? [leader, ...pending.filter((j) => j !== leader)] : pending;
     const write = async (j: SectionJob) => {
-      const system = [...cached, { text: sectionPrompt(j.section) }];
       const mustCite = s.factual && j.section.citations.length > 0;
-      const run = writeSection(ctx, j, system, request(j.section, feedback), mustCite, draft, j === leader ? release : undefined);
+      const run = writeSection(ctx, j, cached, request(j.section, feedback, sectionPrompt(j.section)), mustCite, draft, rules, j === leader ? release : undefined);
       j.text = await (j === leader ? run.finally(release) : run);
     };
     await inParallel(ordered, MAX_PARALLEL_SECTIONS, write, gate);
@@ -234,27 +295,26 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
     if (summary && summary.text === null) {
       const written = body.map((j) => `## ${j.section.heading}\n\n${j.text}`).join('\n\n');
       const p = summary.section;
-      const system = [
-        ...cached,
-        {
-          text: ctx.library.render('fulltext-summary', {
-            section_heading: p.heading,
-            section_words: String(p.words),
-            section_guidance: p.guidance || '(no guidance beyond the outline)',
-            section_outline: p.outline,
-            section_evidence: evidenceText(ctx, p, plan),
-            written_sections: written,
-          }),
-        },
-      ];
-      summary.text = await writeSection(ctx, summary, system, request(p, feedback), s.factual && p.citations.length > 0, draft);
+      const instructions = ctx.library.render('fulltext-summary', {
+        section_heading: p.heading,
+        section_words: String(p.words),
+        section_guidance: p.guidance || '(no guidance beyond the outline)',
+        section_outline: p.outline,
+        section_evidence: evidenceText(ctx, p, plan),
+        written_sections: written,
+      });
+      summary.text = await writeSection(ctx, summary, cached, request(p, feedback, instructions), s.factual && p.citations.length > 0, draft, rules);
     }
 
-    const document = [`# ${title}`, ...jobs.map((j) => `## ${j.section.heading}\n\n${j.text}`)].join('\n\n');
+    const assembled = assemble(`# ${title}`, jobs);
     try {
-      validateFullText(document, 'end_turn', s.sources, s.factual);
+      // The factual check is the evidence's: citations come as quotes, not as ids.
+      validateFullText(assembled.accepted.text, 'end_turn', s.sources, false);
+      if (s.factual && assembled.accepted.records.length === 0 && assembled.accepted.unverifiedMarks.length === 0) {
+        throw new Error('The document cites no source with a checked quote, but its content is factual. Support its claims by citing the passages of the attached documents and web results.');
+      }
       ctx.runLog.gate({ step: 'fulltext', gate: 'full-text', passed: true, detail: `${jobs.length} section(s)` });
-      return document;
+      return assembled;
     } catch (err) {
       // Every section passed on its own but the whole did not: write them again with the reason.
       lastError = errorMessage(err);
