@@ -33,6 +33,8 @@ const TARGETS: Record<string, Target> = {
   budgetOverrunUsd: { op: '<=', limit: 0 },
   batchCostRatio: { op: '<=', limit: 0.55 },
   runListMs: { op: '<=', limit: 200 },
+  // Quotes under Sources found verbatim where they say they stand ÷ all quotes shown.
+  evidencePrecision: { op: '>=', limit: 1 },
 };
 
 function log(line = ''): void {
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
     budgetOverrunUsd: round(budget.overrunUsd, 6),
     batchCostRatio: round(batchCostRatio),
     runListMs: round(list.ms, 1),
+    evidencePrecision: round(ratio(full.evidence.verbatim, full.evidence.quotes)),
   };
   const targets: Record<string, { target: string; result: Verdict }> = {};
   for (const [name, t] of Object.entries(TARGETS)) targets[name] = { target: `${t.op} ${t.limit}`, result: verdict(figures[name], t) };
@@ -174,6 +177,11 @@ async function main(): Promise<void> {
   log(`  analyst answers padded to ${ANALYST_OUTPUT_TOKENS} output tokens; context documents ~${CONTEXT_TOKENS} tokens`);
   log();
   log(`Full run, short scenario (template ${full.template}): ${ms(full.wallMs)} ms wall-clock, ${full.modelCalls} model calls, ${full.searches} search(es), $${full.totalCostUsd.toFixed(4)}`);
+  log(
+    `  evidence: ${full.evidence.marks} citation marks, ${full.evidence.quotes} quotes (${full.evidence.verbatim} verbatim at their location), ` +
+      `${full.evidence.dropped} citation(s) dropped, ${full.evidence.unverifiedMarked} unverified source(s) marked, ` +
+      `${full.evidence.unverifiedShownVerified} shown as verified; ${full.pageLookups} page lookup(s)`,
+  );
   log(
     table(
       full.steps.map((r) => [
@@ -304,6 +312,7 @@ async function main(): Promise<void> {
       latencyModel: { model: MODEL_LATENCY, search: SEARCH_LATENCY, analystOutputTokens: ANALYST_OUTPUT_TOKENS, contextTokens: CONTEXT_TOKENS },
       seed: SEED,
       calls: { model: full.modelCalls, search: full.searches },
+      evidence: { ...full.evidence, pageLookups: full.pageLookups },
       totalCostUsd: round(full.totalCostUsd, 5),
       fullRun: {
         wallMs: round(full.wallMs, 1),

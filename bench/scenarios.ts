@@ -16,6 +16,7 @@ import type { OrchestratorSettings } from '../src/core/settings';
 import type { StepName, WorkflowState } from '../src/core/state';
 import { FileStateStore } from '../src/core/stateStore';
 import { nodeFileSystem, type StoreFileSystem } from '../src/core/storeFiles';
+import { measureEvidence, type EvidenceFigures } from './evidence';
 import type { FakeHost, ModelRequestTiming, Scenario } from './fakeHost';
 import { busyMs, criticalPathMs, median, stepAt, type Interval } from './metrics';
 import type { ChildConfig } from './resumeChild';
@@ -159,6 +160,10 @@ export interface FullRunResult {
   /** The saved run, for scenarios that start from it. */
   dir: string;
   id: string;
+  /** The final document's evidence, measured from the document as written. */
+  evidence: EvidenceFigures;
+  /** Page lookups made to verify sources named by analysts. */
+  pageLookups: number;
 }
 
 /**
@@ -231,6 +236,8 @@ async function measuredFullRun(fakes: Fakes, library: PromptLibrary, scenario: S
   const reader = markdown.replace(/^---\n[\s\S]*?\n---\n/, '');
   const analystCalls = s.calls.filter((c) => c.step === 'analysts');
   const proposalCalls = s.calls.filter((c) => c.step === 'propose');
+  // The document as written, against the context documents the run read.
+  const evidence = measureEvidence(markdown, s, workspace.files);
   const firstAnalyst = timings.anthropic
     .filter((r) => r.task?.step === 'analysts')
     .sort((a, b) => a.receivedAt - b.receivedAt)[0];
@@ -257,6 +264,8 @@ async function measuredFullRun(fakes: Fakes, library: PromptLibrary, scenario: S
     analystPrefixWarm: (firstAnalyst?.cache?.readTokens ?? 0) > 0,
     proposalCacheWriteTokens: proposalCalls.reduce((n, c) => n + c.usage.cacheCreationInputTokens, 0),
     proposalInputCostUsd: proposalCalls.reduce((n, c) => n + inputCost(DEFAULT_PRICES, c.model, c.usage), 0),
+    evidence,
+    pageLookups: s.pageLookups.length,
     medianStepOverheadMs: median(steps.map((r) => r.overheadMs)),
     medianStepOverheadExSavesMs: median(steps.map((r) => r.overheadExSavesMs)),
     answerToDiskMs: (() => {

@@ -281,6 +281,22 @@ export class TimedSearch implements WebSearch {
       this.calls.push(call);
     }
   }
+  /** Page lookups (verifying sources named by analysts), timed like searches. */
+  get contents(): WebSearch['contents'] {
+    const inner = this.inner;
+    if (!inner.contents) return undefined;
+    return async (urls, options) => {
+      const call: TimedCall = { kind: 'search', step: this.clock.current, label: `contents: ${urls.join(' ')}`, start: now(), end: 0, ok: false };
+      try {
+        const out = await inner.contents!(urls, options);
+        call.ok = true;
+        return out;
+      } finally {
+        call.end = now();
+        this.calls.push(call);
+      }
+    };
+  }
 }
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };

@@ -67,7 +67,7 @@ export function gateFullTextEvidence(state: Pick<WorkflowState, 'contextDocument
       continue;
     }
     if (input.unverifiedAllowed.has(id)) {
-      unverified.push({ at, sourceId: id });
+      unverified.push({ at: at - before, sourceId: id });
       continue;
     }
     const [from, to] = sentenceAround(input.text, at);

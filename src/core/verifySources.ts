@@ -26,7 +26,7 @@ export const CONTENTS_USD_PER_PAGE = 0.001;
 const PAGE_TEXT_LIMIT = 20_000;
 
 /** Lookups under way in this process, by URL, so that parallel analysts share one. */
-const inFlight = new WeakMap<RunContext, Map<string, Promise<PageLookup | null>>>();
+const inFlight = new WeakMap<RunContext, Map<string, Promise<PageLookup | 'run-budget'>>>();
 
 export function isWebUrl(url: string | undefined): url is string {
   if (!url) return false;
@@ -42,15 +42,15 @@ function lookupsEnabled(ctx: RunContext): boolean {
   return ctx.state.webSearchAllowed && !!ctx.search?.contents && !ctx.search.demo;
 }
 
-/** The saved lookup of a URL, or a new one when the budget allows; null when it does not. */
-async function lookup(ctx: RunContext, url: string): Promise<PageLookup | null> {
+/** The saved lookup of a URL, or a new one when the budgets allow; else which budget did not. */
+async function lookup(ctx: RunContext, url: string): Promise<PageLookup | 'lookups-spent' | 'run-budget'> {
   const saved = ctx.state.pageLookups.find((p) => p.url === url);
   if (saved) return saved;
   let running = inFlight.get(ctx);
   if (!running) inFlight.set(ctx, (running = new Map()));
   const pending = running.get(url);
   if (pending) return pending;
-  if (ctx.state.pageLookups.length + running.size >= ctx.settings.maxSourceLookups) return null;
+  if (ctx.state.pageLookups.length + running.size >= ctx.settings.maxSourceLookups) return 'lookups-spent';
   const task = fetchPage(ctx, url);
   running.set(url, task);
   try {
@@ -60,7 +60,7 @@ async function lookup(ctx: RunContext, url: string): Promise<PageLookup | null> 
   }
 }
 
-async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup | null> {
+async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup | 'run-budget'> {
   ctx.throwIfCancelled();
   ctx.snapshot();
   ctx.assertSaved();
@@ -72,7 +72,7 @@ async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup | nul
   } catch (err) {
     if (!(err instanceof BudgetStop)) throw err;
     ctx.log.warn(`The page ${url} was not fetched: the budget of the run was reached.`);
-    return null;
+    return 'run-budget';
   }
   const started = Date.now();
   let record: PageLookup;
@@ -125,13 +125,8 @@ export async function verifyNamedSource(ctx: RunContext, src: AnalystSource): Pr
   if (!quote) return unverified('no quote was given to check it against');
   if (!lookupsEnabled(ctx)) return unverified('web lookups are off for this analysis (web search not allowed)');
   const page = await lookup(ctx, src.url.trim());
-  if (!page) {
-    return unverified(
-      ctx.state.pageLookups.length >= ctx.settings.maxSourceLookups
-        ? `the lookup budget (${ctx.settings.maxSourceLookups} per analysis) was spent`
-        : 'not looked up: the budget of the run was reached',
-    );
-  }
+  if (page === 'lookups-spent') return unverified(`the lookup budget (${ctx.settings.maxSourceLookups} per analysis) was spent`);
+  if (page === 'run-budget') return unverified('not looked up: the budget of the run was reached');
   const checkedAt = page.at;
   if (page.outcome === 'not-found') return { ...unverified(`the page does not exist (${page.reason})`), checkedAt };
   if (page.outcome === 'failed') return { ...unverified(`the page could not be fetched (${page.reason})`), checkedAt };

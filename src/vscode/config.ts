@@ -134,6 +134,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       interfaceLanguage: vscode.env.language || DEFAULT_SETTINGS.interfaceLanguage,
       outputRoot: folder && !folder.split('/').includes('..') ? folder : DEFAULT_SETTINGS.outputRoot,
       maxUsdPerRun,
+      unverifiedSources: c.get('citations.unverified') === 'omit' ? 'omit' : 'mark',
+      maxSourceLookups: positiveInt(c.get('citations.maxLookups'), DEFAULT_SETTINGS.maxSourceLookups, 0),
     },
     prices: priced.table,
     anthropicBaseUrl: anthropic.url,

@@ -66,10 +66,13 @@ describe('documents in a run: the budget, the run log, resume', () => {
     assert.equal(report.truncated, true);
     assert.ok(report.selected!.includes(1), 'the page on the market is sent');
 
-    const shared = requests.find((r) => r.step === 'analysts')!.system[0].text;
-    assert.match(shared, /<passage id="S1\.1" location="p\. 1">\nIndustrial sensors: the German market grew 7% in 2025\./);
-    assert.doesNotMatch(shared, /Canteen menu/);
-    assert.match(shared, /passages of this document were left out to fit the context budget/);
+    // The analysts get the selected passages as a citable document, one block per passage.
+    const analystRequest = requests.find((r) => r.step === 'analysts')!;
+    const sent = analystRequest.documents!.find((d) => d.title === 'report.pdf')!;
+    assert.match(sent.passages[0], /^Industrial sensors: the German market grew 7% in 2025\./);
+    assert.ok(sent.passages.every((p) => !/Canteen menu/.test(p)));
+    assert.match(sent.context!, /Some of its passages were left out to fit the context budget/);
+    assert.doesNotMatch(analystRequest.system.map((b) => b.text).join('\n'), /Canteen menu/);
 
     const log = await h.store.readRunLog(state.id);
     assert.match(log, /Left out of the shared context \(\d+ passages.*S1\.3 report\.pdf, p\. 3/);

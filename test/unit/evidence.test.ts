@@ -211,3 +211,44 @@ describe('the Sources section as written, read back by the exports', () => {
     assert.equal(l1.title, 'From memory');
   });
 });
+
+describe('the evidence gate of the full text', () => {
+  const registry = [
+    { id: 'S1', level: 'L0' as const, title: 'notes.md', documentRef: 'notes.md' },
+    { id: 'S2', level: 'L1' as const, title: 'Memory', analyst: 'market', verification: { status: 'unverified' as const, reason: 'no URL was given' } },
+    {
+      id: 'S3',
+      level: 'L1' as const,
+      title: 'Checked page',
+      url: 'https://p.example/a',
+      analyst: 'market',
+      verification: { status: 'verified' as const, reason: '', quote: 'the market grew by 7.5%' },
+    },
+  ];
+  const state = {
+    contextDocuments: [],
+    pageLookups: [{ url: 'https://p.example/a', at: '', outcome: 'found' as const, reason: '', text: 'In 2025 the market grew by 7.5% overall.', durationMs: 0, costUsd: 0 }],
+  };
+  const base = { registry, quotable: new Set(['S1', 'S3']), unverifiedAllowed: new Set(['S2']), factual: true };
+
+  it('keeps checked spans, marks unverified ids, backs a verified page by its quote, removes unbacked ids', async () => {
+    const { gateFullTextEvidence } = await import('../../src/core/evidenceGate');
+    const text = 'Demand is up [S1]. Prices fell [S1]. Some say so [S2]. The market grew [S3].';
+    const records = [{ sourceId: 'S1', passage: 1, passageEnd: 1, citedText: 'Demand grew', span: { start: 0, end: 12 } }];
+    const out = gateFullTextEvidence(state, { ...base, text, records });
+    assert.equal(out.text, 'Demand is up. Prices fell. Some say so. The market grew.');
+    assert.deepEqual(out.removed, ['[S1]']);
+    assert.deepEqual(out.unverifiedMarks, [{ at: 38, sourceId: 'S2' }]);
+    assert.equal(out.records.length, 2);
+    assert.equal(out.records[1].sourceId, 'S3');
+    assert.equal(out.records[1].citedText, 'the market grew by 7.5%');
+  });
+
+  it('rejects an id of a source that was not given, and a factual text without any checked citation', async () => {
+    const { gateFullTextEvidence } = await import('../../src/core/evidenceGate');
+    assert.throws(() => gateFullTextEvidence(state, { ...base, text: 'A claim [S9].', records: [] }), /not given: \[S9\]/);
+    assert.throws(() => gateFullTextEvidence(state, { ...base, unverifiedAllowed: new Set(), text: 'A claim [S2].', records: [] }), /not given: \[S2\]/);
+    assert.throws(() => gateFullTextEvidence(state, { ...base, text: 'A claim.', records: [] }), /cites no source with a checked quote/);
+    assert.doesNotThrow(() => gateFullTextEvidence(state, { ...base, factual: false, text: 'A claim.', records: [] }));
+  });
+});
