@@ -54,12 +54,23 @@ export function evidenceLabels(language: string): EvidenceLabels {
   return { ...(WORDS[base] ?? WORDS.en), sources: documentLabels(language).sources, level: (s) => sourceLevelLabel(s.level, language, s.analyst) };
 }
 
-/** Text of untrusted origin made inert in markdown: no markup, no HTML, no line breaks. */
+/**
+ * Text of untrusted origin made inert in markdown, on one line: `<` and `&` as entities (no tag,
+ * no HTML entity of its own), and a `]` that would close a link or an image escaped, so that
+ * none can form. Emphasis and plain brackets are left alone (harmless, and readable).
+ */
 export function escapeInline(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\`*_{}[\]()<>#|~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/\\(?=\])/g, '\\\\')
+      .replace(/\](?=\s*[([])/g, '\\]')
+  );
 }
 
 /** An http(s) address as an autolink; anything else as escaped text (never a link). */

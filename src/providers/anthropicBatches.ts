@@ -10,6 +10,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError } from '../core/errors';
+import { answerBlocks } from './anthropicCitations';
 import type { BatchRequest, BatchResult, BatchStatus, MessageBatches, ModelRequest } from '../core/ports';
 
 type Batch = Anthropic.Messages.MessageBatch;
@@ -76,10 +77,9 @@ export class AnthropicBatches implements MessageBatches {
         const r = line.result;
         if (r.type === 'succeeded') {
           const m = r.message;
-          const text = m.content
-            .filter((b): b is Anthropic.TextBlock => b.type === 'text')
-            .map((b) => b.text)
-            .join('');
+          // The text blocks with their citations, as a direct answer reads them.
+          const blocks = answerBlocks(m.content);
+          const text = blocks.map((b) => b.text).join('');
           out.push({
             customId: line.custom_id,
             kind: 'succeeded',
@@ -97,6 +97,7 @@ export class AnthropicBatches implements MessageBatches {
               },
               model: m.model,
               durationMs: 0,
+              ...(blocks.some((b) => b.citations.length) ? { blocks } : {}),
             },
           });
         } else if (r.type === 'errored') {

@@ -10,7 +10,7 @@
  * `demoAnswer` is also what the fake Anthropic server of the tests answers with.
  */
 import type { LanguageModel, ModelCallOptions, ModelCitation, ModelRequest, ModelResponse, SearchResult, WebSearch } from '../core/ports';
-import { demoCitedBlocks, type DemoBlock, type DemoCitation, type DemoDocument } from './demoCitations';
+import { attachedIds, demoCitedBlocks, sentenceHolding, type DemoBlock, type DemoCitation, type DemoDocument } from './demoCitations';
 import { CancelledError } from '../core/errors';
 import { detectLanguage } from '../core/language';
 import { citeId, passageEntries, registryEntries, resolveCitations, workedExample, type CitationContext, type WorkedExample } from './workedExample';
@@ -28,6 +28,10 @@ export type { DemoBlock, DemoCitation, DemoDocument };
 
 /** The canned answer as text blocks citing the attached documents (the analysts and the full text). */
 export function demoBlocks(req: DemoRequest): DemoBlock[] {
+  if (req.step === 'fulltext') {
+    const { text, quotes } = /^section:\d+$/.test(req.label) ? sectionAnswer(req, example(req)) : fulltextAnswer(req, example(req));
+    return demoCitedBlocks(req, text, italian(req), quotes);
+  }
   return demoCitedBlocks(req, demoAnswer(req), italian(req));
 }
 
@@ -147,8 +151,27 @@ function analystAnswer(req: DemoRequest, ex: WorkedExample, id: string): string 
   return text;
 }
 
+/**
+ * The registry and the passages of a prompt: those listed in its text, and those of the
+ * documents attached to it (numbered by block, as demoCitations.ts reads `[S3.n]` back).
+ */
 function citationContext(req: DemoRequest): CitationContext {
-  return { registry: registryEntries(tagged(req.system, 'source_registry')), passages: passageEntries(req.system) };
+  const passages = passageEntries(req.system);
+  const docs = req.documents ?? [];
+  for (const [id, d] of attachedIds(req.system, docs)) {
+    if (passages.has(id)) continue;
+    passages.set(id, docs[d].passages.map((text, i) => ({ id: `${id}.${i + 1}`, text: text.replace(/\s+/g, ' ').toLowerCase() })));
+  }
+  return { registry: registryEntries(tagged(req.system, 'source_registry')), passages };
+}
+
+/** The sentence of an attached passage (`S3.2`) that holds `phrase`, from the request's documents. */
+function attachedSentence(req: DemoRequest, id: string, phrase: string): string | undefined {
+  const [source, n] = id.split('.');
+  const docs = req.documents ?? [];
+  const d = attachedIds(req.system, docs).get(source);
+  const passage = d === undefined ? undefined : docs[d].passages[n ? Number(n) - 1 : 0];
+  return passage ? sentenceHolding(passage, phrase) : undefined;
 }
 
 function citationsAnswer(req: DemoRequest, ex: WorkedExample): string {
@@ -172,9 +195,15 @@ function citationsAnswer(req: DemoRequest, ex: WorkedExample): string {
   return json({ citations, gaps, factual: true });
 }
 
-function fulltextAnswer(req: DemoRequest, ex: WorkedExample): string {
+/** The full text, and the quotes its citations of attached passages point at (by citation id). */
+function fulltextAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quotes: Map<string, string[]> } {
   const it = italian(req);
   const cc = citationContext(req);
+  const quotes = new Map<string, string[]>();
+  const onCite = (id: string, phrase?: string) => {
+    const quote = phrase ? attachedSentence(req, id, phrase) : undefined;
+    if (quote) quotes.set(id, [...(quotes.get(id) ?? []), quote]);
+  };
   const registry = cc.registry;
   const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
   const outline = outlineSections(req.system);
@@ -184,7 +213,7 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): string {
     const written = ex.sections.find((s) => normalise(s.heading) === normalise(heading));
     const cites = map.find((m) => m.point === heading)?.cites ?? '';
     if (written) {
-      const { text, resolved } = resolveCitations(written.text, cc);
+      const { text, resolved } = resolveCitations(written.text, cc, onCite);
       resolvedAny += resolved;
       // Sources the citation map gives this section and the example's text does not cite yet
       // close its first paragraph.
@@ -201,18 +230,20 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): string {
   });
   let text = body.join('\n\n');
   if (!resolvedAny && !/\[S\d+/.test(text) && registry.length) text = text.replace(/\n\n/, ` [${citeId(cc, registry[0].text) ?? registry[0].id}]\n\n`);
-  return text + '\n';
+  return { text: text + '\n', quotes };
 }
 
 /**
  * One section of the final document, written on its own: the worked example's text for that
  * section (as the whole document would have it), citing the sources of the section's evidence
- * (`Sources: [S1][S2]` lines) when the text cites none.
+ * (`Sources: [S1][S2]` lines of its instructions) when the text cites none.
  */
-function sectionAnswer(req: DemoRequest, ex: WorkedExample): string {
+function sectionAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quotes: Map<string, string[]> } {
   const heading = /section \d+ of \d+, "(.+?)", now/.exec(req.user)?.[1] ?? '';
-  const own = [...new Set([...req.system.matchAll(/^ {2}Sources: ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].flatMap((m) => [...m[1].matchAll(/S\d+(?:\.\d+)?/g)].map((x) => x[0])))];
-  const parts = fulltextAnswer(req, ex).split(/^## /m);
+  const prompt = `${req.system}\n${req.user}`;
+  const own = [...new Set([...prompt.matchAll(/^ {2}Sources: ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].flatMap((m) => [...m[1].matchAll(/S\d+(?:\.\d+)?/g)].map((x) => x[0])))];
+  const whole = fulltextAnswer(req, ex);
+  const parts = whole.text.split(/^## /m);
   const part = parts.find((p) => p.split('\n')[0].trim() === heading);
   let text = part ? part.slice(part.indexOf('\n') + 1).trim() : '';
   if (!text) {
@@ -222,7 +253,7 @@ function sectionAnswer(req: DemoRequest, ex: WorkedExample): string {
   }
   // The example's own text keeps its own citations; a section that cites nothing cites its evidence.
   if (own.length && !/\[S\d+/.test(text)) text = text.replace(/^(.+?)(\n\n|$)/s, (_m, first: string, end: string) => `${first} ${own.map((id) => `[${id}]`).join('')}${end}`);
-  return `${text}\n`;
+  return { text: `${text}\n`, quotes: whole.quotes };
 }
 
 /** The canned answer for one request. */
@@ -247,7 +278,7 @@ export function demoAnswer(req: DemoRequest): string {
       return citationsAnswer(req, ex);
     case 'fulltext':
       // A section written on its own (the document written by sections), or the whole document.
-      return /^section:\d+$/.test(req.label) ? sectionAnswer(req, ex) : fulltextAnswer(req, ex);
+      return (/^section:\d+$/.test(req.label) ? sectionAnswer(req, ex) : fulltextAnswer(req, ex)).text;
     default:
       return italian(req) ? 'Risposta demo.' : 'Demo answer.';
   }

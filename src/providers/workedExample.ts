@@ -128,14 +128,15 @@ export function citeId(ctx: CitationContext, key: string, phrase?: string): stri
 /**
  * Replaces every `[@key]` or `[@key: quoted phrase]` of a text with `[S#]` or `[S#.n]`, or
  * removes it when no registered source matches. Returns the text and how many citations were
- * resolved.
+ * resolved; `onCite` hears each resolved id with its phrase.
  */
-export function resolveCitations(text: string, ctx: CitationContext): { text: string; resolved: number } {
+export function resolveCitations(text: string, ctx: CitationContext, onCite?: (id: string, phrase?: string) => void): { text: string; resolved: number } {
   let resolved = 0;
   const out = text.replace(/\[@([^\]\s:]+)(?::\s*([^\]]+))?\]/g, (_m, key: string, phrase?: string) => {
     const id = citeId(ctx, key, phrase);
     if (!id) return '';
     resolved++;
+    onCite?.(id, phrase?.trim());
     return `[${id}]`;
   });
   // Two citations of one source side by side read as one.

@@ -4,22 +4,18 @@
  * extension loaded. A test file opens one session and reuses it for its tests; close() tears
  * everything down even when parts of the start-up failed.
  */
-import { demoAnswer } from '../../src/providers/demo';
-import { startFakeAnthropic, type AnthropicResponderInput, type FakeAnthropicServer } from '../fakes/anthropicServer';
+import { startFakeAnthropic, type AnthropicResponder, type FakeAnthropicServer } from '../fakes/anthropicServer';
 import { startFakeExa, type FakeExaServer } from '../fakes/exaServer';
+import { demoResponder } from '../helpers/fakeRun';
 import { closeBrowser, launchBrowser, openWorkbench, type Workbench } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import type { Browser } from 'playwright-core';
 
-/** The fake Anthropic server's answer: what demo mode would answer to the same request. */
-export function cannedAnswer(input: AnthropicResponderInput): string {
-  return demoAnswer({
-    step: input.task?.step ?? '',
-    label: input.task?.label ?? '',
-    system: input.system,
-    user: input.lastUserText,
-  });
-}
+/**
+ * The fake Anthropic server's answer: what demo mode would answer to the same request, with its
+ * citations of the attached documents in the wire shape.
+ */
+export const cannedAnswer: AnthropicResponder = (input) => demoResponder(input);
 
 export interface SessionOptions {
   /** Names the code-server log and the screenshots. */

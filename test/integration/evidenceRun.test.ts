@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Orchestrator } from '../../src/core/orchestrator';
 import { normalizeSpace } from '../../src/core/evidence';
-import { FinalFrontmatterSchema } from '../../src/core/gates';
-import { parseFrontmatter } from '../../src/core/markdown';
+import { FinalFrontmatterSchema } from '../../src/core/checks';
+import { parseFrontmatter } from '../../src/core/modelAnswers';
 import { ExaSearch } from '../../src/providers/exa';
 import type { AnthropicResponder } from '../fakes/anthropicServer';
 import { malformed } from '../fakes/citations';
@@ -31,13 +31,22 @@ const NOTES = [
 
 const QUOTE = 'An illustrative sentence of the source, word for word.';
 
-/** The demo answers, with three malformed citations added to every cited answer. */
+/**
+ * The demo answers, with three malformed citations added to every cited answer; each analyst
+ * also names a web source from memory, with a quote, at https://pages.example/<analyst id>.
+ */
 const hostile: AnthropicResponder = async (input) => {
   const base = await demoResponder(input);
   if (typeof base === 'string' || !base.blocks) return base;
+  const blocks = base.blocks.map((b) => ({ ...b }));
+  if (input.task?.step === 'analysts') {
+    const id = input.task.label.replace(/^analyst:/, '');
+    const named = `sources:\n  - title: "Named source of ${id}"\n    url: "https://pages.example/${id}"\n    quote: "${QUOTE}"\n`;
+    blocks[0] = { ...blocks[0], text: blocks[0].text.replace(/^sources: \[\]\n/m, named).replace(/^sources:\n/m, named) };
+  }
   const doc = input.citables[0];
   const bad = [malformed.outOfRange(doc), malformed.wrongQuote(doc), malformed.unsentDocument(doc, input.citables.length)];
-  return { blocks: [...base.blocks.map((b) => ({ ...b })), { text: ' A hostile claim.', citations: bad }] };
+  return { blocks: [...blocks, { text: ' A hostile claim.', citations: bad }] };
 };
 
 /** Sources in the final document, as `{ n, head, quotes }` read back from the markdown. */
@@ -168,7 +177,7 @@ describe('evidence through the real SDKs against the fake APIs', () => {
     // The analyst tab shows its own evidence and its named sources.
     const tab = h.workspace.files.get(`${state.outputFolder}/analyst-market.md`)!;
     assert.match(tab, /## Evidence\n\n1\. <a id="source-1"><\/a>\*\*notes\.md\*\* — context document · verified/);
-    assert.match(tab, /## Sources named by the analyst\n\n- \*\*Illustrative source \\\(demo\\\) — market\*\* — <https:\/\/example\.com\/demo\/market> · verified/);
+    assert.match(tab, /## Sources named by the analyst\n\n(- .*\n( {2}- .*\n)?)*- \*\*Named source of market\*\* — <https:\/\/pages\.example\/market> · verified/);
     const competitionTab = h.workspace.files.get(`${state.outputFolder}/analyst-competition.md`)!;
     assert.match(competitionTab, /\*\*unverified\*\*: the page does not contain the quote/);
   });
@@ -187,7 +196,7 @@ describe('evidence through the real SDKs against the fake APIs', () => {
       assert.equal(state.calls.filter((c) => c.step === 'fulltext').length, 2);
       const feedback = fakes.anthropic.requests.filter((r) => r.task?.step === 'fulltext').at(-1)!.body as { messages: Array<{ content: unknown }> };
       assert.match(JSON.stringify(feedback.messages.at(-1)!.content), /cites sources it was not given: \[S3\]/);
-      assert.doesNotMatch(doc, /\*\*unverified\*\*|example\.com\/demo\/(competition|regulatory|financial)/);
+      assert.doesNotMatch(doc, /\*\*unverified\*\*|pages\.example\/(competition|regulatory|financial)/);
       const fm = FinalFrontmatterSchema.parse(parseFrontmatter(doc).data);
       assert.equal(fm.evidence.unverified_sources, 0);
     } finally {

@@ -83,9 +83,10 @@ describe('the worked example of demo mode', () => {
     const sources = body.slice(body.indexOf('## Sources'));
     for (const file of ['board-memo-2026.md', 'german-market-notes.md', 'customer-interviews.md']) {
       const name = file.replace('.', '\\.');
-      assert.match(sources, new RegExp(`\\[${name}, lines \\d+–\\d+\\]\\(\\.\\./\\.\\./documents/${name}#L\\d+\\) — context document`), `a passage of ${file} is cited`);
+      // A checked quote of the file, linked to its line.
+      assert.match(sources, new RegExp(`^ {3}- “.+” — \\[${name}, lines? \\d+(–\\d+)?\\]\\(\\.\\./\\.\\./documents/${name}#L\\d+\\)$`, 'm'), `a passage of ${file} is cited`);
     }
-    const web = sources.split('\n').filter((l) => /web search$/.test(l));
+    const web = sources.split('\n').filter((l) => /— web search · verified — </.test(l));
     assert.ok(web.length >= 1, 'a web result is cited');
     assert.ok(web.every((l) => /\[Fictional demo result\]/.test(l) && /example\.com\/fictional\//.test(l)), web.join('\n'));
     assert.doesNotMatch(body, /\[@|\[S\d+\]/, 'every citation was resolved and numbered');
@@ -111,7 +112,7 @@ describe('the worked example of demo mode', () => {
     const { body } = parseFrontmatter(markdown);
     assert.match(body, /^> \*\*Modalità demo\.\*\*/m);
     assert.match(body, /^## Fonti$/m);
-    assert.match(body, /documento di contesto$/m);
+    assert.match(body, /documento di contesto · verificata$/m);
     assert.match(body, /\[Risultato fittizio della demo\]/);
     assert.match(body, /non dovrebbe aprire un ufficio commerciale in Germania nel 2027/);
     for (const run of Object.values(state.analysts)) assert.ok(run.frontmatter!.key_findings.every((f) => !/\b(the|and)\b/.test(f)), `${run.id} is in Italian`);

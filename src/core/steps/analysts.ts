@@ -70,12 +70,9 @@ async function runOne(
   }
   run.status = 'running';
   ctx.emit({ type: 'analyst-start', analyst: run.id });
-  // Passages chosen for this analyst's focus are attached after the shared documents; the
-  // analyst's role follows the attached documents, so that they stay in the prefix shared by
-  // every analyst.
-  const extraDocuments = analystDocuments(s, run.id);
-  const { ownPrompt, message } = analystPromptFor(ctx, def, { attached: documents.length + extraDocuments.length > 0 });
-  let messages: ModelMessage[] = [{ role: 'user', content: `${ownPrompt}\n\n${message}` }];
+  const first = analystRequest(ctx, run, def, documents);
+  const sent = first.documents;
+  let messages: ModelMessage[] = first.messages;
   let maxTokens = ANALYST_MAX_TOKENS;
   const firstAttempt = run.attempts + 1;
   for (let attempt = firstAttempt; attempt < firstAttempt + ctx.settings.analystAttempts; attempt++) {
@@ -90,7 +87,7 @@ async function runOne(
         label: `analyst:${run.id}`,
         system,
         messages,
-        documents: [...documents, ...extraDocuments],
+        documents: sent,
         cachedDocuments: documents.length,
         maxTokens,
         model: s.proposal!.model,
@@ -121,7 +118,7 @@ async function runOne(
     }
     try {
       const valid = validateAnalystOutput(text, run.id, def.requiredFields, stopReason);
-      const evidence = checkCitations([...documents, ...extraDocuments], blocksOf({ text, blocks }));
+      const evidence = checkCitations(sent, blocksOf({ text, blocks }));
       logDropped(ctx, `analyst ${run.id}`, evidence.dropped);
       const offset = text.indexOf(valid.body);
       run.evidence = { records: offset >= 0 ? evidenceWithin(evidence, offset, offset + valid.body.length) : [], dropped: evidence.dropped };
@@ -232,6 +229,27 @@ async function choosePassagesForAnalysts(ctx: RunContext): Promise<void> {
 }
 
 /** One analyst's own instructions (the uncached block) and its first user message. */
+/**
+ * What every analyst's request shares: two cached system blocks (the run's shared prefix, then
+ * the instructions common to all analysts), then the attached documents, which close the cached
+ * prefix.
+ */
+function analystShared(ctx: RunContext): { prefix: string; system: Array<{ text: string; cache: boolean }>; documents: SentDocument[] } {
+  const prefix = sharedPrefix(ctx, undefined, { attached: true });
+  return { prefix, system: [{ text: prefix, cache: true }, { text: analystFrame(ctx), cache: true }], documents: citableDocuments(ctx.state, { withWeb: false }) };
+}
+
+/**
+ * One analyst's first message and the documents it cites: the shared ones, then the passages
+ * chosen for its focus (after the shared ones, so that those stay in the prefix every analyst
+ * shares); the analyst's role follows the attached documents.
+ */
+function analystRequest(ctx: RunContext, run: AnalystRun, def: AnalystDef, documents: SentDocument[]): { messages: ModelMessage[]; documents: SentDocument[] } {
+  const extra = analystDocuments(ctx.state, run.id);
+  const { ownPrompt, message } = analystPromptFor(ctx, def, { attached: documents.length + extra.length > 0 });
+  return { messages: [{ role: 'user', content: `${ownPrompt}\n\n${message}` }], documents: [...documents, ...extra] };
+}
+
 export function analystPromptFor(ctx: RunContext, def: AnalystDef, options: { attached?: boolean } = {}): { ownPrompt: string; message: string } {
   // With attached documents, the passages for this analyst's focus are attached too (citable.ts).
   const extra = options.attached ? '' : analystPassagesText(ctx.state, def.id);
@@ -267,23 +285,27 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   await choosePassagesForAnalysts(ctx);
   await ctx.checkpoint();
   if (proposal.overnight && ctx.model.batches && !ctx.model.demo) {
-    // Overnight: the first attempts go out as one batch; their answers are then validated
-    // below like any other (recorded calls are not made again), the rest run as normal calls.
-    const system = [{ text: sharedPrefix(ctx), cache: true }, { text: analystFrame(ctx), cache: true }];
+    // Overnight: the first attempts go out as one batch, each the request its normal call would
+    // make (the attached documents included); their answers are then validated and their
+    // citations checked below like any other (recorded calls are not made again), the rest run
+    // as normal calls.
+    const { system, documents } = analystShared(ctx);
     const specs = proposal.analysts
       .map((id) => s.analysts[id])
       .filter((r) => r.status === 'pending')
       .flatMap((r) => {
         const def = ctx.library.analysts.find((a) => a.id === r.id);
         if (!def) return [];
-        const { ownPrompt, message } = analystPromptFor(ctx, def);
+        const first = analystRequest(ctx, r, def, documents);
         return [
           {
             key: `analyst:${r.id}:${r.attempts + 1}`,
             step: 'analysts' as const,
             label: `analyst:${r.id}`,
-            system: [...system, { text: ownPrompt }],
-            messages: [{ role: 'user' as const, content: message }],
+            system,
+            messages: first.messages,
+            documents: first.documents,
+            cachedDocuments: documents.length,
             maxTokens: ANALYST_MAX_TOKENS,
             model: proposal.model,
           },
@@ -293,11 +315,7 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   }
 
   for (;;) {
-    const prefix = sharedPrefix(ctx, undefined, { attached: true });
-    // Two cached blocks: the run's shared prefix, then the instructions common to all analysts;
-    // the attached documents close the cached prefix.
-    const system = [{ text: prefix, cache: true }, { text: analystFrame(ctx), cache: true }];
-    const documents = citableDocuments(s, { withWeb: false });
+    const { prefix, system, documents } = analystShared(ctx);
     const pending = proposal.analysts.map((id) => s.analysts[id]).filter((r) => r.status === 'pending');
     // Prompt caching: a prefix is readable by other requests only once the response that writes
     // it has begun. Unless it is already warm, the first analyst leads and the others start as
