@@ -5,8 +5,8 @@
  * source's entry) after each supported span, and the Sources section — per source, its level,
  * whether it is verified, and the quoted passages with where they stand: a workspace file as a
  * relative link opening it at the line (`#L12`), a web source as its URL. Everything that comes
- * from the model, the web or the person's files is escaped: it is data, never markup; only
- * http(s) addresses become links.
+ * from the model, the web or the person's files (titles, quotes, reasons, file names) is escaped
+ * by the rules of safeText.ts: it is data, never markup; only http(s) addresses become links.
  * Must not: decide what is backed by evidence (evidenceGate.ts and evidence.ts do).
  *
  * The Sources section, in markdown (one numbered item per source, its quotes as sub-items):
@@ -25,6 +25,7 @@ import { normalizeSpace } from './evidence';
 import { documentLabels, sourceLevelLabel } from './documentLabels';
 import type { EvidenceRecord } from './evidenceSchema';
 import { citationLabel } from './passages';
+import { escapeInline, httpUrl } from './safeText';
 import type { Source, WorkflowState } from './state';
 
 export interface EvidenceLabels {
@@ -54,41 +55,32 @@ export function evidenceLabels(language: string): EvidenceLabels {
   return { ...(WORDS[base] ?? WORDS.en), sources: documentLabels(language).sources, level: (s) => sourceLevelLabel(s.level, language, s.analyst) };
 }
 
-/**
- * Text of untrusted origin made inert in markdown, on one line: `<` and `&` as entities (no tag,
- * no HTML entity of its own), and a `]` that would close a link or an image escaped, so that
- * none can form. Emphasis and plain brackets are left alone (harmless, and readable).
- */
-export function escapeInline(text: string): string {
+/** An http(s) address as an autolink (the one rule of safeText.httpUrl); anything else as escaped text, never a link. */
+export function urlText(url: string): string {
+  const web = httpUrl(url);
+  return web ? `<${web}>` : escapeInline(url);
+}
+
+/** Untrusted text as the label of one of our links: on one line, no bracket can end the label, no tag. */
+function labelText(text: string): string {
   return (
     text
       // eslint-disable-next-line no-control-regex -- control characters are what is removed
       .replace(/[\u0000-\u001f\u007f]+/g, ' ')
       .replace(/\s+/g, ' ')
       .trim()
-      .replace(/&/g, '&amp;')
+      .replace(/[\\[\]]/g, '\\$&')
       .replace(/</g, '&lt;')
-      .replace(/\\(?=\])/g, '\\\\')
-      .replace(/\](?=\s*[([])/g, '\\]')
   );
-}
-
-/** An http(s) address as an autolink; anything else as escaped text (never a link). */
-export function urlText(url: string): string {
-  try {
-    const u = new URL(url.trim());
-    if (u.protocol === 'http:' || u.protocol === 'https:') return `<${u.href.replace(/[<>\s]/g, encodeURIComponent)}>`;
-  } catch {
-    // not a URL
-  }
-  return escapeInline(url);
 }
 
 /** A link target to a workspace file, relative to the document's folder, with `#Lnn`. */
 export function fileLink(fromFolder: string, filePath: string, line?: number): string {
   const posix = filePath.replace(/\\/g, '/');
   const rel = path.posix.isAbsolute(posix) || /^[a-z]:\//i.test(posix) ? posix : path.posix.relative(fromFolder || '.', posix);
-  return `${rel.split('/').map(encodeURIComponent).join('/')}${line ? `#L${line}` : ''}`;
+  // Every character that could end the link (brackets, parentheses, spaces) is percent-encoded.
+  const encode = (seg: string) => encodeURIComponent(seg).replace(/[()!*']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${rel.split('/').map(encode).join('/')}${line ? `#L${line}` : ''}`;
 }
 
 /** One cited source of a document, with its number and the quotes that back it. */
@@ -116,10 +108,11 @@ function quoteLocation(
     const end = last?.kind === 'lines' ? last.endLine : first.endLine;
     const [from, to] = quoteLines(files.get(first.path), first.startLine, end, q.text);
     const name = path.posix.basename(first.path.replace(/\\/g, '/'));
-    return `[${escapeInline(`${name}, ${l.lines(from, to)}`)}](${fileLink(folder, first.path, from)})`;
+    return `[${labelText(`${name}, ${l.lines(from, to)}`)}](${fileLink(folder, first.path, from)})`;
   }
-  if (first && first.kind !== 'web') return `[${escapeInline(citationLabel(first))}](${fileLink(folder, first.path)})`;
-  return c.source.url ? urlText(c.source.url) : escapeInline(c.source.documentRef ?? c.source.title);
+  if (first && first.kind !== 'web') return `[${labelText(citationLabel(first))}](${fileLink(folder, first.path)})`;
+  const web = httpUrl(c.source.url);
+  return web ? `<${web}>` : escapeInline(c.source.documentRef ?? c.source.title);
 }
 
 /**
@@ -154,7 +147,9 @@ export function renderSources(
     const s = c.source;
     const when = s.publishedDate ? ` (${escapeInline(s.publishedDate.slice(0, 10))})` : '';
     const status = c.verified ? l.verified : `**${l.unverified}**${s.verification?.reason ? `: ${escapeInline(s.verification.reason)}` : ''}`;
-    const where = s.url ? ` — ${urlText(s.url)}` : '';
+    // Only a web address is shown as where the source is (safeText.httpUrl); anything else is not.
+    const web = httpUrl(s.url);
+    const where = web ? ` — <${web}>` : '';
     const head = `${c.n}. <a id="source-${c.n}"></a>**${escapeInline(s.title)}**${when} — ${escapeInline(l.level(s))} · ${status}${where}`;
     const quotes = c.quotes.map((q) => `   - “${escapeInline(q.text)}” — ${quoteLocation(state, c, q, folder, l, files)}`);
     return [head, ...quotes].join('\n');

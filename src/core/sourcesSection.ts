@@ -51,21 +51,35 @@ const FILE_LIKE = /[\\/]|\.[A-Za-z0-9]{1,5}$/;
 /** Straight or typographic quotes around a passage: "…", “…”, «…», '…'. */
 const QUOTED = /"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|„([^“”]+)[“”]/g;
 
+/**
+ * Markdown inline text as the plain text it shows: backslash escapes and the entities the
+ * documents write for untrusted text (`&lt;`, `&amp;`, safeText.ts) read as their characters.
+ */
+export function plainInline(text: string): string {
+  return text
+    .replace(/\\([\\`*_{}[\]()#+!|~<>-])/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
 function cleanLocation(text: string): string | undefined {
   const t = text
-    // A location written as a link to the file (`[notes.md, line 3](../notes.md#L3)`) reads as its text.
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    // A location written as a link to the file (`[notes.md, line 3](../notes.md#L3)`) reads as
+    // its text (a label may hold escaped brackets).
+    .replace(/\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)/g, '$1')
     .replace(/^[\s,;:—–-]+|[\s,;:.—–-]+$/g, '')
     .replace(/^\((.*)\)$/, '$1')
     .trim();
-  return t ? t : undefined;
+  return t ? plainInline(t) : undefined;
 }
 
 /** Passages in a piece of text: each quoted span, with what follows it (up to the next quote) as its location. */
 export function readPassages(text: string): SourcePassage[] {
   const found: Array<{ text: string; start: number; end: number }> = [];
   for (const m of text.matchAll(QUOTED)) {
-    const quoted = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
+    const quoted = plainInline((m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim());
     if (quoted) found.push({ text: quoted, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
   }
   return found.map((f, i) => {
@@ -170,10 +184,7 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
   }
   // A title may itself contain " — ": only a last part that looks like a file is a reference.
   const reference = rest.length > 1 && FILE_LIKE.test(rest[rest.length - 1]) ? rest.pop() : fileTarget;
-  const title = (rest.length ? rest.join(' — ') : (linkText ?? ''))
-    .replace(/\s+/g, ' ')
-    .replace(/\\([\\`*_{}[\]()#+!|~<>])/g, '$1')
-    .trim();
+  const title = plainInline((rest.length ? rest.join(' — ') : (linkText ?? '')).replace(/\s+/g, ' ')).trim();
   if (!title) return undefined;
 
   for (const line of lines.slice(1)) {

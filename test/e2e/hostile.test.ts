@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cannedAnswer, openSession, type Session } from '../harness/session';
+import { cannedAnswer, cannedText, openSession, withExtraText, type Session } from '../harness/session';
 import { withArtifacts } from '../harness/browser';
 import { waitFor } from '../harness/time';
 import { chooseInFileDialog } from '../harness/documents';
@@ -80,12 +80,12 @@ describe('hostile and faulty answers', { timeout: 12 * 60_000 }, () => {
       anthropic.setResponder((input: AnthropicResponderInput) => {
         const canned = cannedAnswer(input);
         if (input.task?.step === 'parse' && input.task.label === 'parse') {
-          return withJson(canned, (d) => {
+          return withJson(cannedText(input), (d) => {
             d.title = HOSTILE_TITLE;
           });
         }
-        if (input.task?.step === 'outline') return `${canned}\n- Demand is shifting [Source: analyst-market]\n`;
-        if (input.task?.step === 'fulltext') return `${canned}\nTracking <img src="http://127.0.0.1:9/pixel.png"> here.\n`;
+        if (input.task?.step === 'outline') return `${cannedText(input)}\n- Demand is shifting [Source: analyst-market]\n`;
+        if (input.task?.step === 'fulltext') return withExtraText(canned, '\nTracking <img src="http://127.0.0.1:9/pixel.png"> here.\n');
         return canned;
       });
       exa.setResults((query) => [

@@ -4,9 +4,9 @@
  * extension loaded. A test file opens one session and reuses it for its tests; close() tears
  * everything down even when parts of the start-up failed.
  */
-import { startFakeAnthropic, type AnthropicResponder, type FakeAnthropicServer } from '../fakes/anthropicServer';
+import { startFakeAnthropic, type AnthropicResponderInput, type FakeAnthropicServer } from '../fakes/anthropicServer';
 import { startFakeExa, type FakeExaServer } from '../fakes/exaServer';
-import { demoResponder } from '../helpers/fakeRun';
+import { demoReply, type DemoReply } from '../helpers/fakeRun';
 import { closeBrowser, launchBrowser, openWorkbench, type Workbench } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import type { Browser } from 'playwright-core';
@@ -15,7 +15,20 @@ import type { Browser } from 'playwright-core';
  * The fake Anthropic server's answer: what demo mode would answer to the same request, with its
  * citations of the attached documents in the wire shape.
  */
-export const cannedAnswer: AnthropicResponder = (input) => demoResponder(input);
+export function cannedAnswer(input: AnthropicResponderInput): DemoReply {
+  return demoReply(input);
+}
+
+/** The canned answer's text alone (for the steps whose answers carry no citations). */
+export function cannedText(input: AnthropicResponderInput): string {
+  const answer = demoReply(input);
+  return typeof answer === 'string' ? answer : answer.blocks.map((b) => b.text).join('');
+}
+
+/** An answer with `extra` text after it (a block of its own, citing nothing). */
+export function withExtraText(answer: DemoReply, extra: string): DemoReply {
+  return typeof answer === 'string' ? answer + extra : { blocks: [...answer.blocks, { text: extra }] };
+}
 
 export interface SessionOptions {
   /** Names the code-server log and the screenshots. */

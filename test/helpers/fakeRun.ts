@@ -8,8 +8,8 @@ import { loadPromptLibrary } from '../../src/prompts';
 import { AnthropicModel } from '../../src/providers/anthropic';
 import { demoBlocks } from '../../src/providers/demo';
 import { ExaSearch } from '../../src/providers/exa';
-import { startFakeAnthropic, type AnthropicResponder, type FakeAnthropicOptions } from '../fakes/anthropicServer';
-import { citationOf } from '../fakes/citations';
+import { startFakeAnthropic, type AnthropicResponder, type AnthropicResponderInput, type FakeAnthropicOptions } from '../fakes/anthropicServer';
+import { citationOf, type FakeAnswerBlock } from '../fakes/citations';
 import { startFakeExa, type FakeExaOptions } from '../fakes/exaServer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -18,7 +18,9 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
  * The fake server's answer: the demo model's canned answer for the tagged task, with its
  * citations of the attached documents in the wire shape.
  */
-export const demoResponder: AnthropicResponder = (input) => {
+export type DemoReply = string | { blocks: FakeAnswerBlock[] };
+
+export function demoReply(input: AnthropicResponderInput): DemoReply {
   if (!input.task) return 'This request carried no task tag.';
   const documents = input.citables.map((c) => ({ kind: c.kind, title: c.title ?? '', passages: c.blocks }));
   const blocks = demoBlocks({ step: input.task.step, label: input.task.label, system: input.system, user: input.lastUserText, documents });
@@ -32,7 +34,9 @@ export const demoResponder: AnthropicResponder = (input) => {
       }),
     })),
   };
-};
+}
+
+export const demoResponder: AnthropicResponder = demoReply;
 
 export function bundledLibrary(): Promise<PromptLibrary> {
   return loadPromptLibrary({ bundledDir: path.join(REPO_ROOT, 'prompts'), workspaceFolders: [], extraFolders: [] });
