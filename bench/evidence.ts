@@ -29,7 +29,7 @@ function unescape(text: string): string {
 export function measureEvidence(doc: string, state: WorkflowState, files: Map<string, string>): EvidenceFigures {
   const folder = state.outputFolder;
   const section = doc.slice(Math.max(0, doc.lastIndexOf('\n## Sources\n')));
-  const figures: EvidenceFigures = { quotes: 0, verbatim: 0, marks: [...doc.matchAll(/\[\[\d+\]\]\(#source-\d+\)/g)].length, dropped: 0, unverifiedMarked: 0, unverifiedShownVerified: 0 };
+  const figures: EvidenceFigures = { quotes: 0, verbatim: 0, marks: [...doc.matchAll(/\[\[\d+\]\]\(#source-\d+(?:-\d+)?\)/g)].length, dropped: 0, unverifiedMarked: 0, unverifiedShownVerified: 0 };
   figures.dropped = state.fulltextEvidence?.dropped.length ?? 0;
   let url: string | undefined;
   for (const line of section.split('\n')) {
@@ -42,7 +42,7 @@ export function measureEvidence(doc: string, state: WorkflowState, files: Map<st
       if (unverified && !/\*\*unverified\*\*/.test(head[1])) figures.unverifiedShownVerified++;
       continue;
     }
-    const quote = /^ {3}- “(.*)” — (.*)$/.exec(line);
+    const quote = /^ {3}- (?:<a id="source-\d+-\d+"><\/a>)?“(.*)” — (.*)$/.exec(line);
     if (!quote) continue;
     figures.quotes++;
     const text = normalizeSpace(unescape(quote[1]));

@@ -58,8 +58,10 @@ export function gateFullTextEvidence(state: Pick<WorkflowState, 'contextDocument
   for (const m of input.text.matchAll(CITATION_PATTERN)) {
     const id = m[1];
     const at = m.index!;
-    // The space before an id goes with it ("growth [S1]." reads "growth.").
-    const before = at > 0 && input.text[at - 1] === ' ' && !cuts.some((c) => c.end === at) ? 1 : 0;
+    // The space (or the line break) before an id goes with it ("growth [S1]." and "growth\n[S1]."
+    // read "growth."), a blank line never.
+    const gap = /[ \t]*\n?[ \t]*$/.exec(input.text.slice(Math.max(0, at - 40), at))![0].length;
+    const before = cuts.some((c) => c.end === at) ? 0 : gap;
     cuts.push({ start: at - before, end: at + m[0].length });
     const source = byId.get(id);
     if (!source || (!input.quotable.has(id) && !input.unverifiedAllowed.has(id))) {

@@ -14,10 +14,14 @@
  *     ## Sources
  *
  *     1. <a id="source-1"></a>**notes.md** — context document · verified
- *        - “Our distributor reports demand growth of 12%” — [notes.md, lines 3–5](../../notes.md#L3)
+ *        - <a id="source-1-1"></a>“Our distributor reports demand growth of 12%” — [notes.md, lines 3–5](../../notes.md#L3)
  *     2. <a id="source-2"></a>**Sensor market report** (2025-03-01) — web search · verified — <https://site.example/report>
- *        - “The market was worth EUR 3.1 billion.” — <https://site.example/report>
+ *        - <a id="source-2-1"></a>“The market was worth EUR 3.1 billion.” — <https://site.example/report>
  *     3. <a id="source-3"></a>**A source from memory** — named by the market analyst · **unverified**: the page does not exist
+ *
+ * Each quote has an anchor of its own, and a citation in the text links to the quote that backs
+ * it (`[[1]](#source-1-1)`; a citation of an unverified source, to the source's entry): one click
+ * from a claim to its evidence, and the Word export's footnote of a citation holds that quote.
  */
 import path from 'node:path';
 import { sourcePassages, type LocatedText } from './citable';
@@ -151,10 +155,15 @@ export function renderSources(
     const web = httpUrl(s.url);
     const where = web ? ` — <${web}>` : '';
     const head = `${c.n}. <a id="source-${c.n}"></a>**${escapeInline(s.title)}**${when} — ${escapeInline(l.level(s))} · ${status}${where}`;
-    const quotes = c.quotes.map((q) => `   - “${escapeInline(q.text)}” — ${quoteLocation(state, c, q, folder, l, files)}`);
+    const quotes = c.quotes.map((q, k) => `   - <a id="${anchorOf(c.n, k + 1)}"></a>“${escapeInline(q.text)}” — ${quoteLocation(state, c, q, folder, l, files)}`);
     return [head, ...quotes].join('\n');
   });
   return `${heading}\n\n${items.join('\n')}\n`;
+}
+
+/** The anchor of source `n`'s entry, or of its `quote`-th quote (1-based). */
+export function anchorOf(n: number, quote?: number): string {
+  return quote ? `source-${n}-${quote}` : `source-${n}`;
 }
 
 /** Where `[n]` goes for a span: at its end, before trailing whitespace. */
@@ -164,24 +173,31 @@ function markerAt(text: string, end: number): number {
   return at;
 }
 
+/** A citation mark: source `n` at position `at`, backed by its `quote`-th quote (none: unverified). */
+export interface CitationMark {
+  at: number;
+  n: number;
+  quote?: number;
+}
+
 /**
- * Puts `[n]` (linked to `#source-n`) after each supported span of `text`. `marks` are extra
- * positions (an unverified source cited by id). Several citations at one place read `[1][3]`.
+ * Puts `[n]` after each supported span of `text`, linked to the quote that backs it (or to the
+ * source's entry). Several citations at one place read `[1][3]`; several quotes of one source
+ * at one place make one `[n]`, linked to the first of them.
  */
-export function insertCitationMarks(text: string, marks: Array<{ at: number; n: number }>): string {
-  const byPos = new Map<number, number[]>();
+export function insertCitationMarks(text: string, marks: CitationMark[]): string {
+  const byPos = new Map<number, Map<number, number | undefined>>();
   for (const m of marks) {
     const at = markerAt(text, m.at);
-    const list = byPos.get(at) ?? [];
-    if (!list.includes(m.n)) list.push(m.n);
-    byPos.set(at, list);
+    const here = byPos.get(at) ?? new Map<number, number | undefined>();
+    if (!here.has(m.n) || (here.get(m.n) === undefined && m.quote !== undefined)) here.set(m.n, m.quote);
+    byPos.set(at, here);
   }
   let out = text;
   for (const at of [...byPos.keys()].sort((a, b) => b - a)) {
-    const tag = byPos
-      .get(at)!
-      .sort((a, b) => a - b)
-      .map((n) => `[[${n}]](#source-${n})`)
+    const tag = [...byPos.get(at)!.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([n, quote]) => `[[${n}]](#${anchorOf(n, quote)})`)
       .join('');
     out = out.slice(0, at) + tag + out.slice(at);
   }
@@ -196,13 +212,13 @@ export function numberEvidence(
   registry: Source[],
   records: EvidenceRecord[],
   unverifiedMarks: Array<{ at: number; sourceId: string }> = [],
-): { cited: CitedSource[]; marks: Array<{ at: number; n: number }> } {
+): { cited: CitedSource[]; marks: CitationMark[] } {
   const events = [
     ...records.map((r) => ({ at: r.span.end, sourceId: r.sourceId, record: r as EvidenceRecord | undefined })),
     ...unverifiedMarks.map((m) => ({ at: m.at, sourceId: m.sourceId, record: undefined })),
   ].sort((a, b) => a.at - b.at);
   const cited: CitedSource[] = [];
-  const marks: Array<{ at: number; n: number }> = [];
+  const marks: CitationMark[] = [];
   for (const e of events) {
     const source = registry.find((s) => s.id === e.sourceId);
     if (!source) continue;
@@ -211,11 +227,15 @@ export function numberEvidence(
       c = { n: cited.length + 1, source, verified: !!e.record, quotes: [] };
       cited.push(c);
     }
-    if (e.record && !c.quotes.some((q) => q.text === e.record!.citedText && q.passage === e.record!.passage)) {
-      c.quotes.push({ text: e.record.citedText, passage: e.record.passage, passageEnd: e.record.passageEnd });
+    let quote: number | undefined;
+    if (e.record) {
+      const r = e.record;
+      let k = c.quotes.findIndex((q) => q.text === r.citedText && q.passage === r.passage);
+      if (k < 0) k = c.quotes.push({ text: r.citedText, passage: r.passage, passageEnd: r.passageEnd }) - 1;
+      quote = k + 1;
       c.verified = true;
     }
-    marks.push({ at: e.at, n: c.n });
+    marks.push({ at: e.at, n: c.n, ...(quote ? { quote } : {}) });
   }
   return { cited, marks };
 }

@@ -3,7 +3,8 @@
  *
  * Owns: the tolerant reading of an entry as the final document writes it (evidenceRender.ts:
  * `1. <a id="source-1"></a>**notes.md** — context document · verified`, its quotes under it as
- * `   - “…” — [notes.md, line 3](../../notes.md#L3)`; earlier documents:
+ * `   - <a id="source-1-2"></a>“…” — [notes.md, line 3](../../notes.md#L3)` (the anchor is the
+ * target of the citations that quote it); earlier documents:
  * `3. Title (2026-05-01) <https://…> — web search`, `1. Title — docs/file.md — context document`,
  * `2. [memo.md, lines 3–5](../../memo.md#L3) — context document` for a cited passage)
  * and as a person may have edited it (a markdown link instead of `<url>`, a bare URL, a missing
@@ -20,6 +21,8 @@ export interface SourcePassage {
   text: string;
   /** Where it is: `lines 3–5`, `p. 4`, `slide 2`, a sheet range… (free text as written). */
   location?: string;
+  /** The quote's own anchor (`source-1-2`), the target of the citations it backs. */
+  anchor?: string;
 }
 
 export interface SourceEntry {
@@ -33,8 +36,10 @@ export interface SourceEntry {
   link?: string;
   date?: string;
   level?: 'L0' | 'L1' | 'L2';
-  /** The level's description as written (`web search`, `documento di contesto`…). */
+  /** The level's description as written (`web search`, `documento di contesto`…), with its status. */
   levelText?: string;
+  /** Marked unverified (a source named from memory whose page could not be checked). */
+  unverified?: boolean;
   passages: SourcePassage[];
 }
 
@@ -69,6 +74,8 @@ function cleanLocation(text: string): string | undefined {
     // A location written as a link to the file (`[notes.md, line 3](../notes.md#L3)`) reads as
     // its text (a label may hold escaped brackets).
     .replace(/\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)/g, '$1')
+    // A web address written as an autolink (`<https://…>`) reads as the address.
+    .replace(/<((?:https?|ftp):\/\/[^\s<>]+)>/gi, '$1')
     .replace(/^[\s,;:—–-]+|[\s,;:.—–-]+$/g, '')
     .replace(/^\((.*)\)$/, '$1')
     .trim();
@@ -91,11 +98,12 @@ export function readPassages(text: string): SourcePassage[] {
 
 /** One continuation line under an entry: a passage, quoted or not, without its list or quote marker. */
 function passageFromLine(line: string): SourcePassage | undefined {
-  const t = line.replace(/^\s*(?:>\s*)+/, '').replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '').trim();
+  let t = line.replace(/^\s*(?:>\s*)+/, '').replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '').trim();
+  const anchor = /^<a id="([^"<>]+)"><\/a>\s*/.exec(t);
+  if (anchor) t = t.slice(anchor[0].length);
   if (!t) return undefined;
-  const quoted = readPassages(t);
-  if (quoted.length) return quoted[0];
-  return { text: t };
+  const passage = readPassages(t)[0] ?? { text: t };
+  return anchor ? { ...passage, anchor: anchor[1] } : passage;
 }
 
 /**
@@ -160,6 +168,7 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
     .filter(Boolean);
   let level: SourceEntry['level'];
   let levelText: string | undefined;
+  let unverified = false;
   const rest: string[] = [];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
@@ -171,7 +180,9 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
       const found = levelFromDescription(head);
       if (found) {
         level = found;
-        levelText = head.replace(/[.;]$/, '').trim();
+        // The status after the level is bold only when the source is unverified (`· **unverified**`).
+        if (/\*\*[^*]+\*\*/.test(head)) unverified = true;
+        levelText = plainInline(head.replace(/\*\*/g, '')).replace(/[.;]$/, '').trim();
         if (tail.length) {
           // Passages run to the end of the line, separators included.
           passages.push(...readPassages([tail.join(': '), ...parts.slice(i + 1)].join(' — ')));
@@ -199,5 +210,6 @@ export function parseSourceEntry(raw: string, fallbackNumber: number): SourceEnt
   if (date) entry.date = date;
   if (level) entry.level = level;
   if (levelText) entry.levelText = levelText;
+  if (unverified) entry.unverified = true;
   return entry;
 }

@@ -4,8 +4,10 @@
  * Owns: the title page (title, date, language, framework, template, analysts, the demo label),
  * headings, paragraphs with bold/italic/strikethrough/code, bullet and numbered lists, tables,
  * block quotes, and citations as real Word footnotes: every `[n]` in the text becomes a footnote
- * naming source n (its title, date, location, level) and its quoted passages, with a web
- * source's URL as a hyperlink; the Sources list closes the document. Must not: read markdown
+ * naming source n (its title, date, location, level and whether it is verified) and the quoted
+ * evidence of that citation — the quote it links to in the Sources section, else all the
+ * source's quotes — with where each stands; a web source's URL is a hyperlink; the Sources list
+ * closes the document. Must not: read markdown
  * (readDocument.ts) or touch the file system (the caller writes the bytes).
  */
 import {
@@ -64,7 +66,7 @@ function runs(ctx: WriteContext, inlines: Inline[], inLink = false): ParagraphCh
     } else {
       const source = ctx.doc.sources.get(i.n)!;
       const id = ctx.nextFootnote++;
-      ctx.footnotes[String(id)] = { children: noteParagraphs(ctx, source) };
+      ctx.footnotes[String(id)] = { children: noteParagraphs(ctx, source, i.anchor) };
       out.push(new FootnoteReferenceRun(id));
     }
   }
@@ -87,12 +89,15 @@ function sourceRuns(ctx: WriteContext, s: SourceEntry, withNumber: boolean): Par
   } else if (!s.levelText) {
     parts.push(new TextRun({ text: ` (${ctx.doc.labels.noLocation})`, italics: true }));
   }
-  if (s.levelText) parts.push(new TextRun({ text: ` — ${s.levelText}` }));
+  // An unverified source says so in bold, as in the document.
+  if (s.levelText) parts.push(new TextRun({ text: ` — ${s.levelText}`, bold: s.unverified }));
   return parts;
 }
 
-function passageParagraphs(s: SourceEntry, indent: number): Paragraph[] {
-  return s.passages.map(
+function passageParagraphs(s: SourceEntry, indent: number, anchor?: string): Paragraph[] {
+  // A citation that links to one of the quotes holds that quote.
+  const quoted = anchor ? s.passages.filter((p) => p.anchor === anchor) : [];
+  return (quoted.length ? quoted : s.passages).map(
     (p) =>
       new Paragraph({
         indent: { left: indent },
@@ -101,8 +106,8 @@ function passageParagraphs(s: SourceEntry, indent: number): Paragraph[] {
   );
 }
 
-function noteParagraphs(ctx: WriteContext, s: SourceEntry): Paragraph[] {
-  return [new Paragraph({ children: sourceRuns(ctx, s, true) }), ...passageParagraphs(s, 0)];
+function noteParagraphs(ctx: WriteContext, s: SourceEntry, anchor?: string): Paragraph[] {
+  return [new Paragraph({ children: sourceRuns(ctx, s, true) }), ...passageParagraphs(s, 0, anchor)];
 }
 
 function blockParagraphs(ctx: WriteContext, block: Block, depth = 0, quote = false): Array<Paragraph | Table> {

@@ -11,8 +11,8 @@ import type { SourceEntry } from '../core/sourcesSection';
 export type Inline =
   | { kind: 'text'; text: string; bold?: boolean; italic?: boolean; code?: boolean; strike?: boolean }
   | { kind: 'link'; href: string; children: Inline[] }
-  /** A citation `[n]` whose source entry exists. */
-  | { kind: 'cite'; n: number }
+  /** A citation `[n]` whose source entry exists; `anchor`: the quote it links to (`source-1-2`). */
+  | { kind: 'cite'; n: number; anchor?: string }
   | { kind: 'break' };
 
 export type Block =

@@ -103,9 +103,11 @@ function inlines(r: Reader, tokens: Token[] | undefined, style: Style = {}): Inl
         const link = t as Tokens.Link;
         const cite = /^\[(\d{1,4})\]$/.exec(link.text.trim());
         if (cite) {
-          // `[[n]](url)`: the citation the final document links to its source.
+          // `[[n]](#source-n-k)`: the citation the final document links to the quote that backs
+          // it (or `#source-n`, to its source).
           const n = Number(cite[1]);
-          if (r.sources.has(n)) out.push({ kind: 'cite', n });
+          const anchor = /^#(source-\d+-\d+)$/.exec(link.href.trim())?.[1];
+          if (r.sources.has(n)) out.push({ kind: 'cite', n, ...(anchor ? { anchor } : {}) });
           else {
             r.missing.add(n);
             out.push({ kind: 'text', text: `[${n}]`, ...style });

@@ -52,12 +52,15 @@ const hostile: AnthropicResponder = async (input) => {
 /** Sources in the final document, as `{ n, head, quotes }` read back from the markdown. */
 function sourcesOf(doc: string) {
   const section = doc.slice(doc.indexOf('\n## Sources\n'));
-  const items: Array<{ n: number; head: string; quotes: Array<{ text: string; file?: string; line?: number }> }> = [];
+  const items: Array<{ n: number; head: string; quotes: Array<{ anchor: string; text: string; file?: string; line?: number }> }> = [];
   for (const line of section.split('\n')) {
     const head = /^(\d+)\. <a id="source-\1"><\/a>(.*)$/.exec(line);
     if (head) items.push({ n: Number(head[1]), head: head[2], quotes: [] });
-    const quote = /^ {3}- “(.*)” — (?:\[[^\]]*\]\(([^)#]+)#L(\d+)\)|<[^>]+>)$/.exec(line);
-    if (quote) items.at(-1)!.quotes.push({ text: quote[1].replace(/\\(.)/g, '$1'), file: quote[2], line: quote[3] ? Number(quote[3]) : undefined });
+    const quote = /^ {3}- <a id="(source-\d+-\d+)"><\/a>“(.*)” — (?:\[(?:\\.|[^\]\\])*\]\(([^)#]+)#L(\d+)\)|<[^>]+>)$/.exec(line);
+    if (quote) {
+      const text = quote[2].replace(/&lt;/g, '<').replace(/&amp;/g, '&').replace(/\\(.)/g, '$1');
+      items.at(-1)!.quotes.push({ anchor: quote[1], text, file: quote[3], line: quote[4] ? Number(quote[4]) : undefined });
+    }
   }
   return items;
 }
@@ -153,7 +156,7 @@ describe('evidence through the real SDKs against the fake APIs', () => {
     // 0 unverified sources appear as verified.
     let shownUnverified = 0;
     for (const s of sources) {
-      const source = state.sources.find((x) => s.head.includes(`**${x.title.replace(/[()]/g, '\\$&')}**`));
+      const source = state.sources.find((x) => s.head.includes(`**${x.title}**`));
       assert.ok(source, s.head);
       const unverified = source.level === 'L1' && source.verification?.status !== 'verified';
       if (unverified) {
@@ -163,11 +166,16 @@ describe('evidence through the real SDKs against the fake APIs', () => {
     }
     assert.equal(fm.evidence.unverified_sources, shownUnverified);
     // Every [n] links to an entry of the Sources section.
-    const marks = [...doc.matchAll(/\[\[(\d+)\]\]\(#source-(\d+)\)/g)];
+    // Every [n] links to an entry of the Sources section: to the quote that backs it, or (an
+    // unverified source) to the entry itself.
+    const marks = [...doc.matchAll(/\[\[(\d+)\]\]\(#source-(\d+)(?:-(\d+))?\)/g)];
     assert.ok(marks.length > 0);
     for (const m of marks) {
       assert.equal(m[1], m[2]);
-      assert.ok(sources.some((s) => s.n === Number(m[1])));
+      const entry = sources.find((s) => s.n === Number(m[1]));
+      assert.ok(entry, m[0]);
+      if (m[3]) assert.ok(entry.quotes.some((q) => q.anchor === `source-${m[1]}-${m[3]}`), `${m[0]} links to a quote of the entry`);
+      else assert.ok(/\*\*unverified\*\*/.test(entry.head), `${m[0]} links to no quote, but its source is not unverified`);
     }
     t.diagnostic(
       `final document: ${marks.length} citation marks, ${sources.length} sources, ${quotes} checked quotes ` +

@@ -59,12 +59,12 @@ describe('document labels', () => {
       const body = insertCitationMarks(text, marks);
       const sourcesSection = renderSources({ contextDocuments: [], pageLookups: [] }, cited, '', evidenceLabels(lang));
       assert.ok(sourcesSection.startsWith(`## ${documentLabels(lang).sources}\n`), sourcesSection);
-      assert.equal(body, 'A claim[[1]](#source-1), b claim[[2]](#source-2), c claim[[3]](#source-3).');
+      assert.equal(body, 'A claim[[1]](#source-1-1), b claim[[2]](#source-2-1), c claim[[3]](#source-3).');
       const entries = sourcesSection.trim().split('\n').slice(2).join('\n').split(/\n(?=\d+\. )/);
       const [memo, press, census] = entries.map((e, i) => parseSourceEntry(e, i + 1)!);
       assert.equal(memo.title, 'Board memo');
       assert.equal(memo.level, 'L0');
-      assert.deepEqual(memo.passages, [{ text: 'Revenue grew by 12%.', location: 'docs/board-memo.md' }]);
+      assert.deepEqual(memo.passages, [{ text: 'Revenue grew by 12%.', location: 'docs/board-memo.md', anchor: 'source-1-1' }]);
       assert.equal(press.title, 'Trade press — bakery software');
       assert.equal(press.url, 'https://example.com/x');
       assert.equal(press.date, '2026-03-04');

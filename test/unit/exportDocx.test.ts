@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { evidenceLabels, insertCitationMarks, numberEvidence, renderSources } from '../../src/core/evidenceRender';
+import type { Source } from '../../src/core/state';
 import { exportDocx } from '../../src/lazy/docx';
 import { bodyCitations, decode, externalTargets, footnoteTexts, paragraphs, readDocx } from '../helpers/office';
 
@@ -61,6 +63,48 @@ describe('export to Word', () => {
     }
     const bodyLinks = externalTargets(docx.documentRels);
     assert.ok(bodyLinks.includes('https://example.com/a'), 'the Sources list links the web sources');
+  });
+
+  it('gives each citation of the evidence format a footnote with its source and the quote that backs it', async () => {
+    const FILE = 'Revenue grew by 12% in 2025.\nMargin is 81% <b>gross</b>.\n';
+    const registry: Source[] = [
+      {
+        id: 'S1',
+        level: 'L0',
+        title: 'board-memo.md',
+        documentRef: 'docs/board-memo.md',
+        passages: [{ n: 1, text: FILE, location: { kind: 'lines', path: 'docs/board-memo.md', startLine: 1, endLine: 2 }, tokens: 20 }],
+      },
+      { id: 'S2', level: 'L2', title: 'Census [2025]', url: 'https://example.com/census', excerpt: 'About 9,000 bakeries remain.' },
+      { id: 'S3', level: 'L1', title: 'From memory', analyst: 'market', verification: { status: 'unverified', reason: 'the page does not exist' } },
+    ];
+    const text = 'Revenue is up. The margin is high. Bakeries are many. Some say so.';
+    const records = [
+      { sourceId: 'S1', passage: 1, passageEnd: 1, citedText: 'Revenue grew by 12% in 2025.', span: { start: 0, end: 13 } },
+      { sourceId: 'S1', passage: 1, passageEnd: 1, citedText: 'Margin is 81% <b>gross</b>.', span: { start: 15, end: 33 } },
+      { sourceId: 'S2', passage: 1, passageEnd: 1, citedText: 'About 9,000 bakeries remain.', span: { start: 35, end: 52 } },
+    ];
+    const { cited, marks } = numberEvidence(registry, records, [{ at: 65, sourceId: 'S3' }]);
+    const body = insertCitationMarks(text, marks);
+    const state = { contextDocuments: [], pageLookups: [] };
+    const sources = renderSources(state, cited, 'analyses/run', evidenceLabels('en'), '## Sources', new Map([['docs/board-memo.md', FILE]]));
+    const markdown = `---\ntitle: Evidence\nlanguage: en\n---\n\n# Evidence\n\n${body}\n\n${sources}`;
+    assert.match(markdown, /up\[\[1\]\]\(#source-1-1\)\. The margin is high\[\[1\]\]\(#source-1-2\)/);
+
+    const result = await exportDocx(markdown);
+    assert.deepEqual(result.warnings, []);
+    const docx = await readDocx(result.bytes);
+    const refs = [...docx.document.matchAll(/<w:footnoteReference w:id="(\d+)"\/>/g)].map((m) => m[1]);
+    const notes = footnoteTexts(docx.footnotes);
+    const [revenue, margin, census, memory] = refs.map((id) => notes.get(id)!);
+    assert.equal(refs.length, 4);
+    // Each footnote: the source, whether it is verified, and the quote its citation links to, with its line.
+    assert.match(revenue, /^\[1\] board-memo\.md — context document · verified\n“Revenue grew by 12% in 2025\.” \(board-memo\.md, line 1\)$/);
+    assert.match(margin, /^\[1\] board-memo\.md — context document · verified\n“Margin is 81% <b>gross<\/b>\.” \(board-memo\.md, line 2\)$/, 'quoted text is shown as written');
+    assert.match(census, /^\[2\] Census \[2025\]\. https:\/\/example\.com\/census — web search · verified\n“About 9,000 bakeries remain\.” \(https:\/\/example\.com\/census\)$/);
+    assert.match(memory, /^\[3\] From memory — named by the market analyst · unverified: the page does not exist$/);
+    assert.match(docx.footnotes, /<w:b\/>(?:(?!<\/w:r>)[\s\S])*unverified: the page does not exist/, 'the unverified mark is bold');
+    assert.ok(externalTargets(docx.footnotesRels).includes('https://example.com/census'));
   });
 
   it('exports a damaged document with warnings that list what was skipped', async () => {

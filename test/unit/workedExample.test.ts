@@ -84,7 +84,7 @@ describe('the worked example of demo mode', () => {
     for (const file of ['board-memo-2026.md', 'german-market-notes.md', 'customer-interviews.md']) {
       const name = file.replace('.', '\\.');
       // A checked quote of the file, linked to its line.
-      assert.match(sources, new RegExp(`^ {3}- “.+” — \\[${name}, lines? \\d+(–\\d+)?\\]\\(\\.\\./\\.\\./documents/${name}#L\\d+\\)$`, 'm'), `a passage of ${file} is cited`);
+      assert.match(sources, new RegExp(`^ {3}- <a id="source-\\d+-\\d+"></a>“.+” — \\[${name}, lines? \\d+(–\\d+)?\\]\\(\\.\\./\\.\\./documents/${name}#L\\d+\\)$`, 'm'), `a passage of ${file} is cited`);
     }
     const web = sources.split('\n').filter((l) => /— web search · verified — </.test(l));
     assert.ok(web.length >= 1, 'a web result is cited');
