@@ -195,14 +195,18 @@ function citationsAnswer(req: DemoRequest, ex: WorkedExample): string {
   return json({ citations, gaps, factual: true });
 }
 
-/** The full text, and the quotes its citations of attached passages point at (by citation id). */
-function fulltextAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quotes: Map<string, string[]> } {
+/** The quotes a text's citations of attached passages point at: per citation id, one per citation, in order (none: no phrase). */
+type QuoteQueues = Map<string, Array<string | undefined>>;
+
+/** The full text, and per section (by heading) the quotes its citations point at. */
+function fulltextAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quotes: QuoteQueues; bySection: Map<string, QuoteQueues> } {
   const it = italian(req);
   const cc = citationContext(req);
-  const quotes = new Map<string, string[]>();
-  const onCite = (id: string, phrase?: string) => {
+  const quotes: QuoteQueues = new Map();
+  const bySection = new Map<string, QuoteQueues>();
+  const citing = (own: QuoteQueues) => (id: string, phrase?: string) => {
     const quote = phrase ? attachedSentence(req, id, phrase) : undefined;
-    if (quote) quotes.set(id, [...(quotes.get(id) ?? []), quote]);
+    for (const q of [own, quotes]) q.set(id, [...(q.get(id) ?? []), quote]);
   };
   const registry = cc.registry;
   const map = [...tagged(req.system, 'citation_map').matchAll(/^- (.+?): ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].map((m) => ({ point: m[1], cites: m[2] }));
@@ -213,7 +217,9 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): { text: string; qu
     const written = ex.sections.find((s) => normalise(s.heading) === normalise(heading));
     const cites = map.find((m) => m.point === heading)?.cites ?? '';
     if (written) {
-      const { text, resolved } = resolveCitations(written.text, cc, onCite);
+      const own: QuoteQueues = new Map();
+      bySection.set(heading, own);
+      const { text, resolved } = resolveCitations(written.text, cc, citing(own));
       resolvedAny += resolved;
       // Sources the citation map gives this section and the example's text does not cite yet
       // close its first paragraph.
@@ -230,7 +236,7 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): { text: string; qu
   });
   let text = body.join('\n\n');
   if (!resolvedAny && !/\[S\d+/.test(text) && registry.length) text = text.replace(/\n\n/, ` [${citeId(cc, registry[0].text) ?? registry[0].id}]\n\n`);
-  return { text: text + '\n', quotes };
+  return { text: text + '\n', quotes, bySection };
 }
 
 /**
@@ -238,7 +244,7 @@ function fulltextAnswer(req: DemoRequest, ex: WorkedExample): { text: string; qu
  * section (as the whole document would have it), citing the sources of the section's evidence
  * (`Sources: [S1][S2]` lines of its instructions) when the text cites none.
  */
-function sectionAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quotes: Map<string, string[]> } {
+function sectionAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quotes: QuoteQueues } {
   const heading = /section \d+ of \d+, "(.+?)", now/.exec(req.user)?.[1] ?? '';
   const prompt = `${req.system}\n${req.user}`;
   const own = [...new Set([...prompt.matchAll(/^ {2}Sources: ((?:\[S\d+(?:\.\d+)?\])+)$/gm)].flatMap((m) => [...m[1].matchAll(/S\d+(?:\.\d+)?/g)].map((x) => x[0])))];
@@ -253,7 +259,7 @@ function sectionAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quo
   }
   // The example's own text keeps its own citations; a section that cites nothing cites its evidence.
   if (own.length && !/\[S\d+/.test(text)) text = text.replace(/^(.+?)(\n\n|$)/s, (_m, first: string, end: string) => `${first} ${own.map((id) => `[${id}]`).join('')}${end}`);
-  return { text: `${text}\n`, quotes: whole.quotes };
+  return { text: `${text}\n`, quotes: whole.bySection.get(heading) ?? new Map() };
 }
 
 /** The canned answer for one request. */

@@ -78,18 +78,6 @@ function wordsOf(text: string): Set<string> {
   return new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4));
 }
 
-/** Of `candidates`, the quote sharing most words with `claim` (the first one on a tie). */
-function bestQuote(candidates: string[], claim: string): string | undefined {
-  const claimWords = wordsOf(claim);
-  let best: string | undefined;
-  let score = -1;
-  for (const c of candidates) {
-    const n = [...wordsOf(c)].filter((w) => claimWords.has(w)).length;
-    if (n > score) [best, score] = [c, n];
-  }
-  return best;
-}
-
 /** The sentences (and list items) of a passage, in its own words, without list markers or headings. */
 export function sentencesOf(passage: string): string[] {
   return passage
@@ -149,8 +137,11 @@ export function demoCitedBlocks(
   req: { step: string; label: string; system: string; documents?: DemoDocument[] },
   text: string,
   italian: boolean,
-  /** Quotes the answer's author meant for a citation id (`S3`, `S3.2`), when it knows them. */
-  quotes?: ReadonlyMap<string, string[]>,
+  /**
+   * The quote the answer's author meant for each citation of an id (`S3`, `S3.2`), in order
+   * (undefined: none in particular), when it knows them.
+   */
+  quotes?: ReadonlyMap<string, ReadonlyArray<string | undefined>>,
 ): DemoBlock[] {
   const docs = req.documents ?? [];
   if (docs.length === 0 || (req.step !== 'analysts' && req.step !== 'fulltext')) return [{ text }];
@@ -172,6 +163,8 @@ export function demoCitedBlocks(
     return blocks;
   }
   const ids = attachedIds(req.system, docs);
+  // How many citations of each id were read so far (the n-th citation gets the n-th quote).
+  const used = new Map<string, number>();
   const blocks: DemoBlock[] = [];
   let last = 0;
   let cited = 0;
@@ -185,7 +178,10 @@ export function demoCitedBlocks(
     const same = !/[\p{L}\p{N}]/u.test(before) && !!previous?.citations?.length;
     const claim = same ? previous!.text : before.slice(sentenceStart(before));
     const block = m[2] ? Number(m[2]) - 1 : undefined;
-    const planned = bestQuote(quotes?.get(m[2] ? `${m[1]}.${m[2]}` : m[1]) ?? [], claim);
+    const key = m[2] ? `${m[1]}.${m[2]}` : m[1];
+    const seen = (used.get(key) ?? 0) + 1;
+    used.set(key, seen);
+    const planned = quotes?.get(key)?.[seen - 1];
     const c = planned ? citationOf(docs, d, block ?? 0, planned) : (closestCitation(docs, d, claim) ?? citationOf(docs, d, block ?? 0));
     last = m.index! + m[0].length;
     if (!c) {

@@ -139,6 +139,8 @@ export function resolveCitations(text: string, ctx: CitationContext, onCite?: (i
     onCite?.(id, phrase?.trim());
     return `[${id}]`;
   });
-  // Two citations of one source side by side read as one.
-  return { text: out.replace(/(\[S\d+(?:\.\d+)?\])\1+/g, '$1').replace(/ +([.,;:)])/g, '$1'), resolved };
+  // Two citations of one source side by side read as one (unless each is heard: each then
+  // stands for its own phrase).
+  const merged = onCite ? out : out.replace(/(\[S\d+(?:\.\d+)?\])\1+/g, '$1');
+  return { text: merged.replace(/ +([.,;:)])/g, '$1'), resolved };
 }

@@ -133,11 +133,14 @@ describe('evidence through the real SDKs against the fake APIs', () => {
     assert.equal(verbatim, quotes, 'every quote is found verbatim where it says');
     assert.equal(fm.evidence.quotes, quotes);
 
-    // Hostile citations: three per cited answer, all dropped, listed in the run log, never shown.
-    assert.equal(fm.evidence.dropped_citations, 3);
+    // Hostile citations: three per cited answer (each section of the document is one), all
+    // dropped, listed in the run log, never shown.
+    const fulltextAnswers = state.calls.filter((c) => c.step === 'fulltext').length;
+    assert.ok(fulltextAnswers > 1, 'the document was written by sections');
+    assert.equal(fm.evidence.dropped_citations, 3 * fulltextAnswers);
     assert.doesNotMatch(doc, /invented by the model/);
     const log = await h.store.readRunLog(state.id);
-    assert.match(log, /fulltext \(attempt 1\): 3 citation\(s\) dropped/);
+    assert.equal([...log.matchAll(/fulltext section:\d+ \(attempt 1\): 3 citation\(s\) dropped/g)].length, fulltextAnswers);
     assert.match(log, /passage range \d+–\d+ is outside "docs\/notes.md"/);
     assert.match(log, /which was not sent/);
     assert.match(log, /the quoted text is not in the cited passage/);
@@ -199,10 +202,16 @@ describe('evidence through the real SDKs against the fake APIs', () => {
       // A citation by id of a source the model was not given (unverified, left out).
       return { blocks: [...base.blocks, { text: ' As named by an analyst [S3].' }] };
     });
+    const before = fakes.anthropic.requests.length;
     try {
       const { state, doc } = await run({ unverifiedSources: 'omit' });
-      assert.equal(state.calls.filter((c) => c.step === 'fulltext').length, 2);
-      const feedback = fakes.anthropic.requests.filter((r) => r.task?.step === 'fulltext').at(-1)!.body as { messages: Array<{ content: unknown }> };
+      const requests = fakes.anthropic.requests.slice(before).filter((r) => r.task?.step === 'fulltext');
+      const sections = new Set(requests.map((r) => r.task!.label));
+      // The section that cited it was written again, with the reason; the others once.
+      assert.equal(state.calls.filter((c) => c.step === 'fulltext').length, sections.size + 1);
+      const retried = requests.filter((r) => (r.body as { messages: unknown[] }).messages.length > 1);
+      assert.equal(retried.length, 1);
+      const feedback = retried[0].body as { messages: Array<{ content: unknown }> };
       assert.match(JSON.stringify(feedback.messages.at(-1)!.content), /cites sources it was not given: \[S3\]/);
       assert.doesNotMatch(doc, /\*\*unverified\*\*|pages\.example\/(competition|regulatory|financial)/);
       const fm = FinalFrontmatterSchema.parse(parseFrontmatter(doc).data);
