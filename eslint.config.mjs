@@ -36,14 +36,28 @@ export default tseslint.config(
     },
   },
   {
-    // Bundled into both the extension and the webview: neither VS Code, nor Node, nor an SDK.
+    // Bundled into both the extension and the webview: neither VS Code, nor Node, nor an SDK,
+    // nor the full zod (zod/mini is a fraction of its size in the webview).
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: ['vscode', '@anthropic-ai/sdk', 'exa-js'],
+          paths: ['vscode', '@anthropic-ai/sdk', 'exa-js', { name: 'zod', message: "Use 'zod/mini' in code bundled into the webview." }],
           patterns: ['node:*', '../core/*', '../vscode/*', '../providers/*'],
+        },
+      ],
+    },
+  },
+  {
+    // The webview: what it imports from the extension's side comes through src/shared.
+    files: ['media/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: "Use 'zod/mini' in the webview." }],
+          patterns: ['**/src/core/*', '**/src/vscode/*'],
         },
       ],
     },

@@ -7,7 +7,7 @@
  * does) or decide whether a budget is acceptable beyond showing the person what the extension
  * will refuse.
  */
-import type { BudgetGate, FromWebview, ProposalGate, WebviewStrings } from '../../src/vscode/protocol';
+import type { BudgetGate, FromWebview, ProposalGate, WebviewStrings } from '../../src/shared/protocol';
 import { stepName, usd } from '../../src/shared/labels';
 import { button, format, h, icon, uid } from './dom';
 

@@ -15,7 +15,7 @@ import type {
   ProposalGate,
   SourcesGate,
   WebviewStrings,
-} from '../../src/vscode/protocol';
+} from '../../src/shared/protocol';
 import { budgetForm, estimateBlock, parseBudget, proposalCostFields } from './costForm';
 import { button, format, h, icon, uid } from './dom';
 import { languageField } from './languageField';

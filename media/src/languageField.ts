@@ -5,7 +5,7 @@
  *
  * Owns: that one field. Must not: decide whether a code is valid (the extension and the core do).
  */
-import type { ProposalGate, WebviewStrings } from '../../src/vscode/protocol';
+import type { ProposalGate, WebviewStrings } from '../../src/shared/protocol';
 import { h, uid } from './dom';
 
 const COMMON_LANGUAGES = ['en', 'it', 'fr', 'de', 'es', 'pt', 'nl', 'sv', 'da', 'nb', 'fi', 'pl', 'cs', 'ro', 'hu', 'el', 'tr', 'ru', 'uk', 'ar', 'he', 'hi', 'ja', 'ko', 'zh'];

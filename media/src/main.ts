@@ -13,7 +13,7 @@ import {
   type RunEntry,
   type ViewState,
   type WebviewStrings,
-} from '../../src/vscode/protocol';
+} from '../../src/shared/protocol';
 import { button, format, h, icon, replaceKeepingFocus } from './dom';
 import { analystStatusName, stepName, usd } from '../../src/shared/labels';
 import { renderGate, type Draft } from './gateForms';

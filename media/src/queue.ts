@@ -8,7 +8,7 @@
  * Owns: rendering the queue and its clicks. Must not: sort or decide what a run needs (the
  * extension does, see src/core/runIndex.ts), or render run text as HTML.
  */
-import type { FromWebview, RunEntry, ViewState, WebviewStrings } from '../../src/vscode/protocol';
+import type { FromWebview, RunEntry, ViewState, WebviewStrings } from '../../src/shared/protocol';
 import { runStatusName, stepName, usd } from '../../src/shared/labels';
 import { button, format, h, icon } from './dom';
 

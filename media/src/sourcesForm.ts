@@ -6,7 +6,7 @@
  * Owns: this form's layout and its messages. Must not: read or judge documents (the extension
  * sends what the core's preview found). Text from files is set as text, never as markup.
  */
-import type { GateDocument, SourcesGate, WebviewStrings } from '../../src/vscode/protocol';
+import type { GateDocument, SourcesGate, WebviewStrings } from '../../src/shared/protocol';
 import { button, format, h, icon, uid } from './dom';
 import type { GateContext } from './gateForms';
 

@@ -6,6 +6,7 @@
  */
 import type { DocumentFormat, ParsedDocument } from './passages';
 import type { Proposal, SourceNeed, StepName, TokenUsage, WorkflowState } from './state';
+import type { DocumentType } from '../shared/workflowNames';
 
 // ---------------------------------------------------------------------------------------------
 // Language model
@@ -424,8 +425,7 @@ export interface DocumentProblem {
 }
 
 /** Families of formats the person can filter a folder by. */
-export const DOCUMENT_TYPES = ['pdf', 'word', 'sheets', 'slides', 'text'] as const;
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+export { DOCUMENT_TYPES, type DocumentType } from '../shared/workflowNames';
 
 /** The person's documents: files of any supported format read into located passages. */
 export interface Documents {

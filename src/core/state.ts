@@ -8,7 +8,8 @@
 import * as z from 'zod';
 import { DocumentFormat, Passage } from './passages';
 import { redactKeyShapedText } from './secrets';
-import { RUN_STATUSES, STEPS } from '../shared/workflowNames';
+import { ProposalSchema } from '../shared/proposal';
+import { LANGUAGE_SOURCES, RUN_STATUSES, STEPS } from '../shared/workflowNames';
 import { AnswerEvidence, PageLookup, SourceVerification } from './evidenceSchema';
 
 export const STATE_VERSION = 1;
@@ -249,41 +250,8 @@ export type Notice = z.infer<typeof Notice>;
 export const SourceNeed = z.enum(['high', 'medium', 'low']);
 export type SourceNeed = z.infer<typeof SourceNeed>;
 
-/** The cost estimate shown with the proposal: a range, its main parts, and how it was made. */
-export const CostEstimateSchema = z.object({
-  lowUsd: z.number().nonnegative(),
-  expectedUsd: z.number().nonnegative(),
-  highUsd: z.number().nonnegative(),
-  /** Already spent before the proposal (parse, sources, proposal), included in the range. */
-  spentUsd: z.number().nonnegative(),
-  parts: z.object({ analysts: z.number().nonnegative(), writing: z.number().nonnegative(), search: z.number().nonnegative() }),
-  /** `counted`: input tokens from the token-counting endpoint; `heuristic`: about 4 characters per token. */
-  method: z.enum(['counted', 'heuristic']),
-  /** Why counting was not used, when it was not. */
-  fallbackReason: z.string().optional(),
-  /** Models of the run without a known price: their calls are not in the range. */
-  unpricedModels: z.array(z.string()).default([]),
-  /** Through the Message Batches API (overnight), at the batch price. */
-  overnight: z.boolean().default(false),
-  pricesReadOn: z.string(),
-});
-export type CostEstimate = z.infer<typeof CostEstimateSchema>;
-
-export const ProposalSchema = z.object({
-  synthesizer: z.string(),
-  template: z.string(),
-  analysts: z.array(z.string()).min(1),
-  webSearch: z.boolean(),
-  model: z.string(),
-  estimatedCostUsd: z.number().nonnegative(),
-  rationale: z.string().default(''),
-  estimate: CostEstimateSchema.optional(),
-  /** Run the analysts through the Message Batches API (about half the cost, results later). */
-  overnight: z.boolean().optional(),
-  /** A budget for this run lower than the setting's, chosen at the proposal. */
-  budgetUsd: z.number().positive().optional(),
-});
-export type Proposal = z.infer<typeof ProposalSchema>;
+// The proposal and its estimate are shown by the panel too: defined in src/shared (zod/mini).
+export { CostEstimateSchema, ProposalSchema, type CostEstimate, type Proposal } from '../shared/proposal';
 
 export const WorkflowStateSchema = z.object({
   version: z.literal(STATE_VERSION),
@@ -300,7 +268,7 @@ export const WorkflowStateSchema = z.object({
   demo: z.boolean().default(false),
   language: z.string().default('en'),
   /** Where `language` came from; null before the parse step decided it. */
-  languageSource: z.enum(['setting', 'model', 'detector', 'interface', 'person']).nullable().default(null),
+  languageSource: z.enum(LANGUAGE_SOURCES).nullable().default(null),
   /** Parse step. */
   synthesizerScores: z.array(SynthesizerScore).default([]),
   scoringMethod: z.enum(['model', 'keywords']).nullable().default(null),
@@ -320,7 +288,7 @@ export const WorkflowStateSchema = z.object({
     .array(z.object({ id: z.string(), question: z.string(), answer: z.string().default('') }))
     .default([]),
   /** Propose step. */
-  proposal: ProposalSchema.nullable().default(null),
+  proposal: z.nullable(ProposalSchema).default(null),
   proposalApproved: z.boolean().default(false),
   /** Analysts step. */
   analysts: z.record(z.string(), AnalystRun).default({}),

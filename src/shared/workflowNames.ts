@@ -3,8 +3,8 @@
  * schemas from them (src/core/state.ts), the panel's protocol and labels use them without the
  * core. Like everything in src/shared/, it is bundled into both the extension and the webview.
  *
- * Owns: these names and their order (steps, run and analyst statuses). Must not: import a schema
- * library, `vscode` or DOM APIs.
+ * Owns: these names and their order (steps, run and analyst statuses, language sources, document
+ * types). Must not: import a schema library, `vscode` or DOM APIs.
  */
 
 /** The fixed order of the workflow. `done` is terminal. */
@@ -14,6 +14,14 @@ export type StepName = (typeof STEPS)[number];
 /** Where a run stands, as shown in the review queue. */
 export const RUN_STATUSES = ['running', 'awaiting', 'done', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Where the language of an analysis came from. */
+export const LANGUAGE_SOURCES = ['setting', 'model', 'detector', 'interface', 'person'] as const;
+export type LanguageSource = (typeof LANGUAGE_SOURCES)[number];
+
+/** The kinds of document taken from a folder and offered by the file picker. */
+export const DOCUMENT_TYPES = ['pdf', 'word', 'sheets', 'slides', 'text'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** Where an analyst of the running run stands. */
 export const ANALYST_STATUSES = ['running', 'done', 'failed'] as const;

@@ -18,7 +18,7 @@ import type { DraftDocuments } from './drafts';
 import { inert } from './inertText';
 import type { ChannelLog } from './log';
 import { WorkProgress } from './progress';
-import type { ActiveRun as ActiveRunView, FromWebview, Gate } from './protocol';
+import type { ActiveRun as ActiveRunView, FromWebview, Gate } from '../shared/protocol';
 import { PanelReviewer } from './reviewer';
 import { noticeTexts } from './runNotices';
 import type { StatusBarView } from './statusBar';

@@ -21,7 +21,7 @@ import { LibraryDiagnostics } from './libraryDiagnostics';
 import type { ChannelLog } from './log';
 import { AnalysisPanel } from './panel';
 import { problemOf } from './problemInput';
-import type { FromWebview, ViewState } from './protocol';
+import type { FromWebview, ViewState } from '../shared/protocol';
 import { chooseProviders, expectedProviders } from './providerChoice';
 import { RunDocuments } from './runDocuments';
 import { reportOutcome } from './runOutcome';

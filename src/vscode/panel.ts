@@ -8,7 +8,7 @@
  * and the run controller do); it only carries messages.
  */
 import * as vscode from 'vscode';
-import { parseFromWebview, type FromWebview, type ToWebview, type ViewState, type WebviewStrings } from './protocol';
+import { parseFromWebview, type FromWebview, type ToWebview, type ViewState, type WebviewStrings } from '../shared/protocol';
 import type { Log } from '../core/ports';
 import { cspNonce } from './nonce';
 

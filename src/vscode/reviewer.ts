@@ -23,7 +23,7 @@ import type {
   SourceChoice,
   SourceChoiceRequest,
 } from '../core/ports';
-import type { FromWebview, Gate } from './protocol';
+import type { FromWebview, Gate } from '../shared/protocol';
 import { ALL_TYPES, SourcesGateEditor } from './sourcesGate';
 
 export interface GateHost {

@@ -12,7 +12,7 @@ import type { Log, RunSummary } from '../core/ports';
 import { queueOrder } from '../core/runIndex';
 import type { WorkflowState } from '../core/state';
 import { summarizeRun } from '../core/runSummary';
-import type { RunEntry } from './protocol';
+import type { RunEntry } from '../shared/protocol';
 import { noticeTexts } from './runNotices';
 
 /**

@@ -12,7 +12,7 @@
 import * as vscode from 'vscode';
 import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoiceRequest, SourcesPreview } from '../core/ports';
 import { extensionsOf } from '../documents/formats';
-import type { FromWebview, GateDocument, SourcesGate } from './protocol';
+import type { FromWebview, GateDocument, SourcesGate } from '../shared/protocol';
 import { inert } from './inertText';
 
 export const ALL_TYPES: DocumentType[] = ['pdf', 'word', 'sheets', 'slides', 'text'];

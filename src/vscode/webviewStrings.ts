@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { LabelStrings } from '../shared/labels';
-import type { WebviewStrings } from './protocol';
+import type { WebviewStrings } from '../shared/protocol';
 
 /** The texts of the labels of src/shared/labels.ts, for the extension and the panel. */
 export function labelStrings(): LabelStrings {

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { diffLines } from '../../src/shared/lineDiff';
-import { parseFromWebview, parseToWebview, STRING_KEYS, type ViewState } from '../../src/vscode/protocol';
+import { parseFromWebview, parseToWebview, STRING_KEYS, type ViewState } from '../../src/shared/protocol';
 import { webviewStrings } from '../../src/vscode/webviewStrings';
 
 const emptyView: ViewState = {

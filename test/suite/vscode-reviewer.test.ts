@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Reviewer } from '../../src/core/ports';
 import type { WorkflowState } from '../../src/core/state';
-import type { Gate } from '../../src/vscode/protocol';
+import type { Gate } from '../../src/shared/protocol';
 import { PanelReviewer } from '../../src/vscode/reviewer';
 
 const state = {} as Readonly<WorkflowState>;

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ViewState } from '../../src/vscode/protocol';
+import type { ViewState } from '../../src/shared/protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };

@@ -15,7 +15,7 @@ import { createState } from '../../src/core/state';
 import { contextBudget, previewChoice } from '../../src/core/steps/sources';
 import { FileDocuments } from '../../src/documents/fileDocuments';
 import { DemoModel } from '../../src/providers/demo';
-import type { Gate, SourcesGate } from '../../src/vscode/protocol';
+import type { Gate, SourcesGate } from '../../src/shared/protocol';
 import { PanelReviewer } from '../../src/vscode/reviewer';
 import { harness } from '../helpers/core';
 import { makeDocx, makeImageOnlyPdf, makePdf, makePptx, makeXlsx } from '../helpers/documentFixtures';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { renderGate, type Draft, type GateContext } from '../../media/src/gateForms';
 import type * as z from 'zod';
-import { Gate as GateSchema, type FromWebview, type Gate } from '../../src/vscode/protocol';
+import { Gate as GateSchema, type FromWebview, type Gate } from '../../src/shared/protocol';
 import { buttonNamed, keyStrings, openPage, type Page } from './page';
 
 interface Form {

@@ -4,7 +4,7 @@
  * each key as its own text (so a test finds a control by the key of its label).
  */
 import { Window } from 'happy-dom';
-import { STRING_KEYS, type WebviewStrings } from '../../src/vscode/protocol';
+import { STRING_KEYS, type WebviewStrings } from '../../src/shared/protocol';
 
 export interface Page {
   window: Window;

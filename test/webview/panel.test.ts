@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { ViewState as ViewStateSchema, type FromWebview, type ViewState } from '../../src/vscode/protocol';
+import { ViewState as ViewStateSchema, type FromWebview, type ViewState } from '../../src/shared/protocol';
 import { buttonNamed, keyStrings, openPage, type Page } from './page';
 
 /** The panel's entry module runs on import: a page, a stand-in VS Code API, then the import. */

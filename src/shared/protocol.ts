@@ -1,30 +1,35 @@
 /**
  * The message protocol between the extension and the Analysis panel (webview), shared by both.
+ * Like everything in src/shared/, it is bundled into both the extension and the webview, so its
+ * schemas are written with `zod/mini` (a fraction of the size of the full API in the webview).
  *
- * Owns: the zod schema of every message in both directions, the view state the panel renders,
- * and the keys of the localized string table the panel receives. Each side validates what it
+ * Owns: the schema of every message in both directions, the view state the panel renders, and
+ * the keys of the localized string table the panel receives. Each side validates what it
  * receives with `parseToWebview` / `parseFromWebview`; an invalid message is logged and ignored.
- * Must not: import `vscode` or DOM APIs (it is bundled into both the extension and the webview).
+ * Must not: import `vscode`, DOM APIs or the core (whose schemas use the full zod).
  */
-import * as z from 'zod';
-import { DOCUMENT_TYPES } from '../core/ports';
-import { ProposalSchema, RunStatus, StepName, WorkflowStateSchema } from '../core/state';
+import * as z from 'zod/mini';
+import { ProposalSchema } from './proposal';
+import { ANALYST_STATUSES, DOCUMENT_TYPES, LANGUAGE_SOURCES, RUN_STATUSES, STEPS } from './workflowNames';
+
+const StepName = z.enum(STEPS);
+const RunStatus = z.enum(RUN_STATUSES);
 
 // ---------------------------------------------------------------------------------------------
 // Gates: what the panel shows when the run waits for the person
 
 /** Identifies one question to the person; answers carrying another id are stale and ignored. */
-const GateId = z.number().int().nonnegative();
+const GateId = z.int().check(z.nonnegative());
 
 export const DocumentType = z.enum(DOCUMENT_TYPES);
 
-const Count = z.number().int().nonnegative();
+const Count = z.int().check(z.nonnegative());
 
 /** One chosen document as the gate shows it: what it gives, and whether it fits the budget. */
 export const GateDocument = z.object({
   path: z.string(),
   title: z.string(),
-  format: z.string().optional(),
+  format: z.optional(z.string()),
   /** Pages, slides, sheets, sections or lines (see `format`). */
   units: Count,
   passages: Count,
@@ -37,7 +42,7 @@ export const GateDocument = z.object({
   /** Met in a chosen folder and skipped (a link loop, too many files): not chosen. */
   skipped: z.boolean(),
   /** Why it cannot be used (localized), when it cannot. */
-  problem: z.string().optional(),
+  problem: z.optional(z.string()),
 });
 export type GateDocument = z.infer<typeof GateDocument>;
 
@@ -49,7 +54,7 @@ export const SourcesGate = z.object({
   webSearchAvailable: z.boolean(),
   /** Context documents chosen so far (absolute paths, or relative to the workspace folder). */
   contextFiles: z.array(z.string()),
-  briefingFile: z.string().optional(),
+  briefingFile: z.optional(z.string()),
   /** Which types of document are taken from folders and offered by the file picker. */
   types: z.array(DocumentType),
   /** What the chosen documents give, once read. */
@@ -60,9 +65,9 @@ export const SourcesGate = z.object({
   /** True while the chosen documents are being read. */
   reading: z.boolean(),
   /** The web search choice to start from (the previous answer, when asked again). */
-  webSearch: z.boolean().optional(),
+  webSearch: z.optional(z.boolean()),
   /** Why documents of the previous answer were not used (one reason per line), if any. */
-  problem: z.string().optional(),
+  problem: z.optional(z.string()),
 });
 
 export const ClarifyGate = z.object({
@@ -77,16 +82,16 @@ export const ProposalGate = z.object({
   kind: z.literal('proposal'),
   gateId: GateId,
   proposal: ProposalSchema,
-  synthesizers: z.array(Choice.extend({ score: z.number().optional() })),
+  synthesizers: z.array(z.extend(Choice, { score: z.optional(z.number()) })),
   templates: z.array(Choice),
   analysts: z.array(Choice),
   webSearchAvailable: z.boolean(),
   /** The analysis language (a code) and where it came from. */
-  language: z.string().default('en'),
-  languageSource: WorkflowStateSchema.shape.languageSource,
-  overnightAvailable: z.boolean().default(false),
+  language: z._default(z.string(), 'en'),
+  languageSource: z._default(z.nullable(z.enum(LANGUAGE_SOURCES)), null),
+  overnightAvailable: z._default(z.boolean(), false),
   /** The budget per run of the setting; the proposal may only lower it. */
-  budgetLimitUsd: z.number().nullable().default(null),
+  budgetLimitUsd: z._default(z.nullable(z.number()), null),
 });
 
 export const OutlineGate = z.object({
@@ -95,10 +100,10 @@ export const OutlineGate = z.object({
   current: z.string(),
   revisions: z.array(
     z.object({
-      n: z.number().int(),
+      n: z.int(),
       text: z.string(),
       author: z.enum(['model', 'person']),
-      feedback: z.string().optional(),
+      feedback: z.optional(z.string()),
     }),
   ),
 });
@@ -108,7 +113,7 @@ export const FailuresGate = z.object({
   gateId: GateId,
   failed: z.array(z.object({ id: z.string(), errors: z.array(z.string()) })),
   succeeded: z.array(z.string()),
-  threshold: z.number().int(),
+  threshold: z.int(),
 });
 
 export const BudgetGate = z.object({
@@ -140,35 +145,35 @@ export const RunEntry = z.object({
   title: z.string(),
   status: RunStatus,
   step: StepName,
-  awaiting: z.string().nullable(),
+  awaiting: z.nullable(z.string()),
   updatedAt: z.string(),
   costUsd: z.number(),
-  budgetUsd: z.number().nullable().default(null),
+  budgetUsd: z._default(z.nullable(z.number()), null),
   /** Why a failed run stopped. */
-  error: z.string().optional(),
-  unpricedModels: z.array(z.string()).default([]),
+  error: z.optional(z.string()),
+  unpricedModels: z._default(z.array(z.string()), []),
   /** Overnight runs: `submitted`, `in-progress`, `results-ready`. */
-  overnight: z.string().optional(),
+  overnight: z.optional(z.string()),
   /** Recorded as running or waiting, but no window runs it any more (VS Code was closed or killed). */
-  interrupted: z.boolean().default(false),
+  interrupted: z._default(z.boolean(), false),
   /** What the person should know about the outcome (every web search failed, ...). */
-  notices: z.array(z.string()).default([]),
+  notices: z._default(z.array(z.string()), []),
 });
 export type RunEntry = z.infer<typeof RunEntry>;
 
 export const ActiveRun = z.object({
-  id: z.string().nullable(),
+  id: z.nullable(z.string()),
   title: z.string(),
   step: StepName,
   status: RunStatus,
   costUsd: z.number(),
   /** The run's hard budget, when it has one. */
-  budgetUsd: z.number().nullable().default(null),
+  budgetUsd: z._default(z.nullable(z.number()), null),
   /** True while model or search calls run (false while waiting for the person). */
   working: z.boolean(),
-  analysts: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(['running', 'done', 'failed']) })),
+  analysts: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(ANALYST_STATUSES) })),
   /** What the person should know about the run so far (every web search failed, ...). */
-  notices: z.array(z.string()).default([]),
+  notices: z._default(z.array(z.string()), []),
 });
 export type ActiveRun = z.infer<typeof ActiveRun>;
 
@@ -176,165 +181,17 @@ export const ViewState = z.object({
   demo: z.boolean(),
   webSearchAvailable: z.boolean(),
   workspaceOpen: z.boolean(),
-  active: ActiveRun.nullable(),
-  gate: Gate.nullable(),
+  active: z.nullable(ActiveRun),
+  gate: z.nullable(Gate),
   runs: z.array(RunEntry),
   runsLoaded: z.boolean(),
 });
 export type ViewState = z.infer<typeof ViewState>;
 
 // ---------------------------------------------------------------------------------------------
-// Localized strings for the panel (English source text is in src/vscode/webviewStrings.ts)
+// Localized strings for the panel (keys in panelStrings.ts, English text in src/vscode/webviewStrings.ts)
 
-export const STRING_KEYS = [
-  'demoBanner',
-  'noWorkspace',
-  'currentStep',
-  'cost',
-  'working',
-  'awaitingYou',
-  'stepParse',
-  'stepSources',
-  'stepClarify',
-  'stepPropose',
-  'stepAnalysts',
-  'stepIntegrate',
-  'stepOutline',
-  'stepCitations',
-  'stepFulltext',
-  'stepDone',
-  'statusRunning',
-  'statusAwaiting',
-  'statusDone',
-  'statusFailed',
-  'statusCancelled',
-  'statusInterrupted',
-  'resumeRun',
-  'analystRunning',
-  'analystDone',
-  'analystFailed',
-  'sourcesTitle',
-  'sourceNeed',
-  'needHigh',
-  'needMedium',
-  'needLow',
-  'addContextDocuments',
-  'addResearchBriefing',
-  'addFolder',
-  'documentTypes',
-  'typePdf',
-  'typeWord',
-  'typeSheets',
-  'typeSlides',
-  'typeText',
-  'readingDocuments',
-  'budgetFits',
-  'budgetOver',
-  'documentSummary',
-  'unitsPages',
-  'unitsSlides',
-  'unitsSheets',
-  'unitsSections',
-  'unitsLines',
-  'fitsAll',
-  'fitsPart',
-  'fitsNone',
-  'leftOut',
-  'skipped',
-  'contextDocuments',
-  'researchBriefing',
-  'noContextDocuments',
-  'remove',
-  'allowWebSearch',
-  'webSearchUnavailable',
-  'continue',
-  'cancelAnalysis',
-  'clarifyTitle',
-  'submitAnswers',
-  'skip',
-  'proposalTitle',
-  'synthesizer',
-  'template',
-  'analysts',
-  'webSearch',
-  'model',
-  'estimatedCost',
-  'estimateRange',
-  'estimateParts',
-  'estimateCounted',
-  'estimateHeuristic',
-  'estimateUnpriced',
-  'estimateSpent',
-  'overnight',
-  'overnightHint',
-  'budgetForRun',
-  'budgetHint',
-  'budgetInvalid',
-  'costOfBudget',
-  'budgetTitle',
-  'budgetSummary',
-  'budgetNextCall',
-  'budgetNewAmount',
-  'budgetRaise',
-  'budgetPartial',
-  'budgetPartialUnavailable',
-  'budgetRaiseInvalid',
-  'queueAwaiting',
-  'queueFailed',
-  'queueRunning',
-  'queueOvernight',
-  'queueStopped',
-  'queueDone',
-  'overnightSubmitted',
-  'overnightInProgress',
-  'overnightReady',
-  'costUnknown',
-  'costOfBudgetShort',
-  'rationale',
-  'approve',
-  'applyChanges',
-  'selectOneAnalyst',
-  'language',
-  'languageFromSetting',
-  'languageFromModel',
-  'languageDetected',
-  'languageFromInterface',
-  'languageChosen',
-  'outlineTitle',
-  'outline',
-  'preview',
-  'revisions',
-  'revision',
-  'byModel',
-  'byPerson',
-  'feedbackGiven',
-  'compareWith',
-  'noChanges',
-  'feedback',
-  'approveOutline',
-  'requestChanges',
-  'feedbackRequired',
-  'failuresTitle',
-  'failuresSummary',
-  'failedAnalysts',
-  'succeededAnalysts',
-  'retryFailed',
-  'continuePartial',
-  'abortAnalysis',
-  'analysesTitle',
-  'noAnalyses',
-  'loading',
-  'startAnalysis',
-  'resumeHint',
-  'openHint',
-  'exportWord',
-  'exportSlides',
-  'setAnthropicKey',
-  'showRunLog',
-  'idleHint',
-] as const;
-export type StringKey = (typeof STRING_KEYS)[number];
-export type WebviewStrings = Record<StringKey, string>;
+export { STRING_KEYS, type StringKey, type WebviewStrings } from './panelStrings';
 
 const Strings = z.record(z.string(), z.string());
 
@@ -351,21 +208,18 @@ export type ToWebview = z.infer<typeof ToWebview>;
 // ---------------------------------------------------------------------------------------------
 // Webview -> extension
 
-const ProposalChanges = z
-  .object({
-    synthesizer: z.string().min(1),
-    template: z.string().min(1),
-    analysts: z.array(z.string()).min(1),
+const ProposalChanges = z.partial(
+  z.object({
+    synthesizer: z.string().check(z.minLength(1)),
+    template: z.string().check(z.minLength(1)),
+    analysts: z.array(z.string()).check(z.minLength(1)),
     webSearch: z.boolean(),
-    model: z.string().trim().min(1),
-    language: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/, 'must be a language code'),
+    model: z.string().check(z.trim(), z.minLength(1)),
+    language: z.string().check(z.trim(), z.regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/, 'must be a language code')),
     overnight: z.boolean(),
-    budgetUsd: z.number().finite().positive(),
-  })
-  .partial();
+    budgetUsd: z.number().check(z.positive()),
+  }),
+);
 
 export const PanelCommand = z.enum(['start', 'resume', 'setAnthropicKey', 'showRunLog']);
 export type PanelCommand = z.infer<typeof PanelCommand>;
@@ -387,8 +241,8 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('clarify-skip'), gateId: GateId }),
   z.object({ type: z.literal('proposal-approve'), gateId: GateId }),
   z.object({ type: z.literal('proposal-modify'), gateId: GateId, changes: ProposalChanges }),
-  z.object({ type: z.literal('outline-approve'), gateId: GateId, editedText: z.string().optional() }),
-  z.object({ type: z.literal('outline-changes'), gateId: GateId, feedback: z.string().trim().min(1) }),
+  z.object({ type: z.literal('outline-approve'), gateId: GateId, editedText: z.optional(z.string()) }),
+  z.object({ type: z.literal('outline-changes'), gateId: GateId, feedback: z.string().check(z.trim(), z.minLength(1)) }),
   z.object({
     type: z.literal('failures-decide'),
     gateId: GateId,
@@ -398,18 +252,18 @@ export const FromWebview = z.discriminatedUnion('type', [
     type: z.literal('budget-decide'),
     gateId: GateId,
     decision: z.enum(['raise', 'continue-partial', 'cancel']),
-    budgetUsd: z.number().finite().positive().optional(),
+    budgetUsd: z.optional(z.number().check(z.positive())),
   }),
   z.object({ type: z.literal('cancel-run') }),
-  z.object({ type: z.literal('open-run'), id: z.string().min(1) }),
-  z.object({ type: z.literal('export-run'), id: z.string().min(1), format: z.enum(['docx', 'pptx']) }),
+  z.object({ type: z.literal('open-run'), id: z.string().check(z.minLength(1)) }),
+  z.object({ type: z.literal('export-run'), id: z.string().check(z.minLength(1)), format: z.enum(['docx', 'pptx']) }),
   z.object({ type: z.literal('command'), command: PanelCommand }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
-function parseWith<T>(schema: z.ZodType<T>, data: unknown): ParseResult<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, data: unknown): ParseResult<T> {
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
