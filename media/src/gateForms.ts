@@ -1,76 +1,27 @@
 /**
- * The forms of the human gates (sources, clarification, proposal, outline, failures).
+ * The forms of the human gates (sources, clarification, proposal, failures; the outline form is
+ * in outlineForm.ts, the parts every form shares in formParts.ts).
  *
  * Owns: building each gate's form and turning clicks into protocol messages. Form values are
  * kept in a per-gate draft (persisted by main.ts), so re-rendering or reloading the panel loses
  * nothing typed. Must not: validate or decide for the workflow (the extension and the core do).
  */
-import { diffLines } from '../../src/shared/lineDiff';
 import type {
   ClarifyGate,
   FailuresGate,
   FromWebview,
   Gate,
-  OutlineGate,
   ProposalGate,
   SourcesGate,
-  WebviewStrings,
 } from '../../src/shared/protocol';
 import { budgetForm, estimateBlock, parseBudget, proposalCostFields } from './costForm';
 import { button, format, h, icon, uid } from './dom';
 import { languageField } from './languageField';
-import { renderMarkdown } from './markdown';
 import { sourcesForm } from './sourcesForm';
+import { outlineForm } from './outlineForm';
+import { actions, cancelButton, checkbox, errorLine, showError, textArea, type GateContext } from './formParts';
 
-export type Draft = Record<string, string | boolean | string[] | undefined>;
-
-export interface GateContext {
-  s: WebviewStrings;
-  post(message: FromWebview): void;
-  /** The draft of this gate (mutable); call `save()` after changing it. */
-  draft: Draft;
-  save(): void;
-}
-
-function actions(...buttons: Array<HTMLElement | null>): HTMLElement {
-  return h('div', { class: 'actions' }, buttons);
-}
-
-function cancelButton(ctx: GateContext): HTMLButtonElement {
-  return button(ctx.s.cancelAnalysis, () => ctx.post({ type: 'cancel-run' }), { variant: 'secondary', icon: 'close' });
-}
-
-function checkbox(
-  label: string,
-  checked: boolean,
-  onChange: (checked: boolean) => void,
-  options: { disabled?: boolean; describedBy?: string } = {},
-): HTMLLabelElement {
-  const input = h('input', {
-    type: 'checkbox',
-    checked,
-    disabled: options.disabled,
-    'aria-describedby': options.describedBy,
-  });
-  input.addEventListener('change', () => onChange(input.checked));
-  return h('label', { class: `check${options.disabled ? ' disabled' : ''}` }, input, h('span', {}, label));
-}
-
-function textArea(label: string, value: string, onInput: (v: string) => void, rows = 3, id = uid('ta')): HTMLElement {
-  const area = h('textarea', { id, rows, spellcheck: 'true' });
-  area.value = value;
-  area.addEventListener('input', () => onInput(area.value));
-  return h('div', { class: 'field' }, h('label', { for: id }, label), area);
-}
-
-function errorLine(): HTMLElement {
-  return h('p', { class: 'error', role: 'alert', hidden: true });
-}
-
-function showError(el: HTMLElement, text: string): void {
-  el.textContent = text;
-  el.hidden = !text;
-}
+export type { Draft, GateContext } from './formParts';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -274,107 +225,6 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function diffView(before: string, after: string, s: WebviewStrings): HTMLElement {
-  const lines = diffLines(before, after);
-  if (!lines.some((l) => l.op !== 'same')) return h('p', { class: 'muted' }, s.noChanges);
-  return h(
-    'pre',
-    { class: 'diff' },
-    lines.map((l) =>
-      h('span', { class: `diff-line diff-${l.op}` }, `${l.op === 'add' ? '+ ' : l.op === 'del' ? '- ' : '  '}${l.text}\n`),
-    ),
-  );
-}
-
-function outlineForm(gate: OutlineGate, ctx: GateContext): HTMLElement {
-  const { s, draft } = ctx;
-  const text = typeof draft.outline === 'string' ? draft.outline : gate.current;
-  const feedback = typeof draft.feedback === 'string' ? draft.feedback : '';
-  const errors = errorLine();
-
-  const preview = h('div', { class: 'preview', 'aria-label': s.preview, role: 'region' }, renderMarkdown(text));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const outlineField = textArea(
-    s.outline,
-    text,
-    (v) => {
-      draft.outline = v;
-      ctx.save();
-      clearTimeout(timer);
-      timer = setTimeout(() => preview.replaceChildren(renderMarkdown(v)), 200);
-    },
-    12,
-  );
-  outlineField.classList.add('outline-editor');
-  const feedbackField = textArea(s.feedback, feedback, (v) => {
-    draft.feedback = v;
-    ctx.save();
-    if (v.trim()) showError(errors, '');
-  });
-
-  const revisions = [...gate.revisions].sort((a, b) => b.n - a.n);
-  const history = revisions.length
-    ? h(
-        'div',
-        { class: 'revisions' },
-        h('h3', {}, s.revisions),
-        revisions.map((r) => {
-          const previous = gate.revisions.find((x) => x.n === r.n - 1);
-          const summary = h(
-            'summary',
-            {},
-            `${format(s.revision, r.n)} · ${r.author === 'model' ? s.byModel : s.byPerson}`,
-          );
-          const body = h(
-            'div',
-            { class: 'revision-body' },
-            r.feedback ? h('p', { class: 'muted' }, format(s.feedbackGiven, r.feedback)) : null,
-            previous
-              ? h('p', { class: 'muted' }, format(s.compareWith, previous.n, r.n))
-              : null,
-            previous ? diffView(previous.text, r.text, s) : h('pre', { class: 'diff' }, r.text),
-          );
-          return h('details', {}, summary, body);
-        }),
-      )
-    : null;
-
-  return h(
-    'section',
-    { class: 'gate', 'aria-labelledby': 'gate-title' },
-    h('h2', { id: 'gate-title' }, s.outlineTitle),
-    outlineField,
-    h('h3', {}, s.preview),
-    preview,
-    history,
-    feedbackField,
-    errors,
-    actions(
-      button(
-        s.approveOutline,
-        () => {
-          const edited = typeof draft.outline === 'string' && draft.outline !== gate.current ? draft.outline : undefined;
-          ctx.post({ type: 'outline-approve', gateId: gate.gateId, ...(edited !== undefined ? { editedText: edited } : {}) });
-        },
-        { icon: 'check' },
-      ),
-      button(
-        s.requestChanges,
-        () => {
-          const f = typeof draft.feedback === 'string' ? draft.feedback.trim() : '';
-          if (!f) {
-            showError(errors, s.feedbackRequired);
-            return;
-          }
-          ctx.post({ type: 'outline-changes', gateId: gate.gateId, feedback: f });
-        },
-        { variant: 'secondary', icon: 'comment' },
-      ),
-      cancelButton(ctx),
-    ),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 
