@@ -17,7 +17,7 @@
  * fake server's latency model paces the answers).
  */
 import type { AnthropicResponder, AnthropicResponderInput } from '../test/fakes/anthropicServer';
-import { demoResponder } from '../test/helpers/fakeRun';
+import { citedReply, demoResponder } from '../test/helpers/fakeRun';
 
 /** Output tokens of one analyst answer in this scenario. */
 export const ANALYST_TOKENS = 1500;
@@ -199,10 +199,12 @@ function fulltextAnswer(input: AnthropicResponderInput): string {
  * evidence (the summary, written last, those of the sections it summarizes).
  */
 function sectionAnswer(input: AnthropicResponderInput): string {
-  const words = num(/Length of this section: about ([\d,]+) words/.exec(input.system)?.[1] ?? '300');
+  // The section's own instructions open the user message (after the attached documents).
+  const prompt = `${input.system}\n${input.lastUserText}`;
+  const words = num(/Length of this section: about ([\d,]+) words/.exec(prompt)?.[1] ?? '300');
   const n = Number(/^section:(\d+)$/.exec(input.task?.label ?? '')?.[1] ?? 0);
-  const summary = tagged(input.system, 'written_sections');
-  const evidence = summary ? summary : tagged(input.system, 'section_evidence').split('\n\nMapped points not tied')[0];
+  const summary = tagged(prompt, 'written_sections');
+  const evidence = summary ? summary : tagged(prompt, 'section_evidence').split('\n\nMapped points not tied')[0];
   const ids = [...new Set([...evidence.matchAll(/\[(S\d+)\]/g)].map((m) => m[1]))].slice(0, 6);
   return `${prose(words, n + 201, ids)}\n`;
 }
@@ -220,7 +222,8 @@ export const realisticResponder: AnthropicResponder = async (input) => {
     case 'citations':
       return citationsAnswer(input);
     case 'fulltext':
-      return /^section:\d+$/.test(input.task.label) ? sectionAnswer(input) : fulltextAnswer(input);
+      // Its `[S#]` ids of the attached documents become citations quoting them, as the demo's do.
+      return citedReply(input, /^section:\d+$/.test(input.task.label) ? sectionAnswer(input) : fulltextAnswer(input));
     default:
       return base;
   }

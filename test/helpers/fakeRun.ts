@@ -7,6 +7,7 @@ import type { PromptLibrary } from '../../src/core/library';
 import { loadPromptLibrary } from '../../src/prompts';
 import { AnthropicModel } from '../../src/providers/anthropic';
 import { demoBlocks } from '../../src/providers/demo';
+import { demoCitedBlocks, type DemoBlock } from '../../src/providers/demoCitations';
 import { ExaSearch } from '../../src/providers/exa';
 import { startFakeAnthropic, type AnthropicResponder, type AnthropicResponderInput, type FakeAnthropicOptions } from '../fakes/anthropicServer';
 import { citationOf, type FakeAnswerBlock } from '../fakes/citations';
@@ -23,7 +24,17 @@ export type DemoReply = string | { blocks: FakeAnswerBlock[] };
 export function demoReply(input: AnthropicResponderInput): DemoReply {
   if (!input.task) return 'This request carried no task tag.';
   const documents = input.citables.map((c) => ({ kind: c.kind, title: c.title ?? '', passages: c.blocks }));
-  const blocks = demoBlocks({ step: input.task.step, label: input.task.label, system: input.system, user: input.lastUserText, documents });
+  return wireReply(input, demoBlocks({ step: input.task.step, label: input.task.label, system: input.system, user: input.lastUserText, documents }));
+}
+
+/** `text` (citing `[S#]` ids of the attached documents) as the demo would cite it, in the wire shape. */
+export function citedReply(input: AnthropicResponderInput, text: string): DemoReply {
+  const documents = input.citables.map((c) => ({ kind: c.kind, title: c.title ?? '', passages: c.blocks }));
+  const req = { step: input.task?.step ?? '', label: input.task?.label ?? '', system: input.system, documents };
+  return wireReply(input, demoCitedBlocks(req, text, false));
+}
+
+function wireReply(input: AnthropicResponderInput, blocks: DemoBlock[]): DemoReply {
   if (!blocks.some((b) => b.citations?.length)) return blocks.map((b) => b.text).join('');
   return {
     blocks: blocks.map((b) => ({
