@@ -406,11 +406,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     } catch (err) {
       return { error: { type: 'api_error', message: `Fake responder failed: ${err instanceof Error ? err.message : String(err)}` } };
     }
-    let text = (typeof answer === 'string' ? answer : answer.text) ?? '';
+    // Text blocks with their citations, as a direct answer has them.
+    let blocks: FakeAnswerBlock[] =
+      typeof answer === 'string' ? [{ text: answer }] : answer.blocks ? answer.blocks.map((b) => ({ ...b })) : [{ text: answer.text }];
+    let text = blocks.map((b) => b.text).join('');
     let stopReason = (typeof answer === 'string' ? undefined : answer.stopReason) ?? 'end_turn';
     let outputTokens = Math.max(1, estimateTokens(text));
     if (estimateTokens(text) > maxTokens) {
       text = truncateToTokens(text, maxTokens);
+      blocks = cutBlocks(blocks, text.length);
       stopReason = 'max_tokens';
       outputTokens = maxTokens;
     }
@@ -420,7 +424,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         type: 'message',
         role: 'assistant',
         model,
-        content: [{ type: 'text', text }],
+        content: blocks.map(wireTextBlock),
         stop_reason: stopReason,
         stop_sequence: null,
         usage: {
