@@ -23,7 +23,8 @@ import type { RunContext } from './context';
 import { runCost, unpricedModels, usageCost } from './cost';
 import { errorMessage } from './errors';
 import { sharedPrefix, templateSections } from './promptText';
-import type { SystemBlock } from './ports';
+import { citableDocuments } from './citable';
+import type { CitableDocument, SystemBlock } from './ports';
 import { priceFor, type ModelPrice } from './pricing';
 import type { CostEstimate, Proposal, StepName } from './state';
 import { analystFrameFor, analystPromptFor } from './steps/analysts';
@@ -41,13 +42,19 @@ type Level = 'low' | 'expected' | 'high';
 const LEVELS: Level[] = ['low', 'expected', 'high'];
 
 interface Counter {
-  tokens(system: SystemBlock[], user: string): Promise<number>;
+  /** Input tokens of a request: its system blocks, the attached documents, one user message. */
+  tokens(system: SystemBlock[], user: string, documents?: readonly CitableDocument[]): Promise<number>;
   /** Tokens of loose text, at the ratio observed by counting (or four characters per token). */
   text(chars: number): number;
 }
 
+/** Characters of the attached documents: their titles, context lines and passages. */
+function documentChars(documents: readonly CitableDocument[] = []): number {
+  return documents.reduce((n, d) => n + d.title.length + (d.context?.length ?? 0) + d.passages.reduce((m, p) => m + p.length, 0), 0);
+}
+
 const heuristic: Counter = {
-  tokens: async (system, user) => Math.ceil((system.reduce((n, b) => n + b.text.length, 0) + user.length) / 4),
+  tokens: async (system, user, documents) => Math.ceil((system.reduce((n, b) => n + b.text.length, 0) + user.length + documentChars(documents)) / 4),
   text: (chars) => Math.ceil(chars / 4),
 };
 
@@ -57,9 +64,12 @@ function makeCounter(ctx: RunContext, model: string): { counter: Counter; counte
   if (!count) return { counter: heuristic, counted: false, reason: 'the provider cannot count tokens' };
   let ratio = 0.25;
   const counter: Counter = {
-    tokens: async (system, user) => {
-      const n = await count({ model, system, messages: [{ role: 'user', content: user }] }, { signal: ctx.signal });
-      const chars = system.reduce((m, b) => m + b.text.length, 0) + user.length;
+    tokens: async (system, user, documents) => {
+      const n = await count(
+        { model, system, messages: [{ role: 'user', content: user }], ...(documents?.length ? { documents: [...documents] } : {}) },
+        { signal: ctx.signal },
+      );
+      const chars = system.reduce((m, b) => m + b.text.length, 0) + user.length + documentChars(documents);
       if (chars > 1000) ratio = Math.max(0.05, n / chars);
       return n;
     },
@@ -88,12 +98,14 @@ export async function estimateRun(
   let sharedT: number;
   let firstOwnT = 0;
   const dot = '.';
+  // The context documents go with every call that writes claims, in the cached prefix.
+  const documents = citableDocuments(ctx.state, { withWeb: false });
   const countAll = async (c: Counter) => {
     const first = defs[0] ? analystPromptFor(ctx, defs[0]) : undefined;
     const [a, b, full] = await Promise.all([
-      c.tokens([{ text: prefix }], dot),
-      c.tokens([{ text: prefix }, { text: frame }], dot),
-      first ? c.tokens([{ text: prefix }, { text: frame }, { text: first.ownPrompt }], first.message) : Promise.resolve(0),
+      c.tokens([{ text: prefix }], dot, documents),
+      c.tokens([{ text: prefix }, { text: frame }], dot, documents),
+      first ? c.tokens([{ text: prefix }, { text: frame }, { text: first.ownPrompt }], first.message, documents) : Promise.resolve(0),
     ]);
     return { a, b, own: first ? Math.max(0, full - b) : 0 };
   };

@@ -151,7 +151,7 @@ export interface LanguageModel {
    * Input tokens of a request as the provider counts them (free, no answer generated). Absent
    * when the provider cannot count; throws when counting failed (the caller falls back).
    */
-  countTokens?(request: Pick<ModelRequest, 'model' | 'system' | 'messages'>, options?: { signal?: AbortSignal }): Promise<number>;
+  countTokens?(request: Pick<ModelRequest, 'model' | 'system' | 'messages' | 'documents'>, options?: { signal?: AbortSignal }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ export class AnthropicModel implements LanguageModel {
   }
 
   /** Input tokens of a request, from the token-counting endpoint (free; its own rate limit). */
-  async countTokens(request: Pick<ModelRequest, 'model' | 'system' | 'messages'>, options: { signal?: AbortSignal } = {}): Promise<number> {
+  async countTokens(request: Pick<ModelRequest, 'model' | 'system' | 'messages' | 'documents'>, options: { signal?: AbortSignal } = {}): Promise<number> {
     const { model, system, messages } = this.buildParams({ ...request, maxTokens: 1, step: 'propose', label: 'count' });
     try {
       const counted = await this.client.messages.countTokens({ model, messages, ...(system ? { system } : {}) }, { signal: options.signal, maxRetries: 1 });
