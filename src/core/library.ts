@@ -143,17 +143,7 @@ export interface StepPromptVars {
    * instruction to write the whole document. Answer (with a section prompt after it): the
    * section's text in markdown with inline citations `[S1]`, without its `##` heading.
    */
-  'fulltext-frame': {
-    language_name: string;
-    template_name: string;
-    template_sections: string;
-    target_words: string;
-    outline: string;
-    citation_map: string;
-    source_registry: string;
-    integration: string;
-    output_rules: string;
-  };
+  'fulltext-frame': StepPromptVars['fulltext'];
   /** The section writer's own part: which section, its evidence, what its neighbours cover. */
   'fulltext-section': {
     section_number: string;

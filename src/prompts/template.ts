@@ -80,6 +80,19 @@ export class PromptTemplate {
   }
 }
 
+/** The whole-document prompt and the frame every section writer shares take the same material. */
+const FULLTEXT_PLACEHOLDERS: { [P in keyof StepPromptVars['fulltext']]: true } = {
+  language_name: true,
+  template_name: true,
+  template_sections: true,
+  target_words: true,
+  outline: true,
+  citation_map: true,
+  source_registry: true,
+  integration: true,
+  output_rules: true,
+};
+
 /**
  * The placeholders of each step prompt. The mapped type makes the compiler reject a missing or
  * extra name, so this table cannot drift from StepPromptVars in src/core/library.ts.
@@ -109,28 +122,8 @@ const STEP_PLACEHOLDER_TABLE: { [K in StepPromptId]: { [P in keyof StepPromptVar
     feedback_history: true,
   },
   citations: { language_name: true, outline: true, source_registry: true, max_searches: true },
-  fulltext: {
-    language_name: true,
-    template_name: true,
-    template_sections: true,
-    target_words: true,
-    outline: true,
-    citation_map: true,
-    source_registry: true,
-    integration: true,
-    output_rules: true,
-  },
-  'fulltext-frame': {
-    language_name: true,
-    template_name: true,
-    template_sections: true,
-    target_words: true,
-    outline: true,
-    citation_map: true,
-    source_registry: true,
-    integration: true,
-    output_rules: true,
-  },
+  fulltext: FULLTEXT_PLACEHOLDERS,
+  'fulltext-frame': FULLTEXT_PLACEHOLDERS,
   'fulltext-section': {
     section_number: true,
     section_count: true,
