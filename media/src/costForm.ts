@@ -7,9 +7,10 @@
  * does) or decide whether a budget is acceptable beyond showing the person what the extension
  * will refuse.
  */
-import type { BudgetGate, FromWebview, ProposalGate, WebviewStrings } from '../../src/shared/protocol';
+import type { BudgetGate, ProposalGate, WebviewStrings } from '../../src/shared/protocol';
 import { stepName, usd } from '../../src/shared/labels';
 import { button, format, h, icon, uid } from './dom';
+import { postAnswer, type GateContext } from './formParts';
 
 /** The estimate of the proposal: range and parts, or a single figure for older states. */
 export function estimateBlock(gate: ProposalGate, s: WebviewStrings): HTMLElement {
@@ -76,7 +77,8 @@ export function proposalCostFields(
   }
   const id = uid('budget');
   const hint = uid('hint');
-  const input = h('input', { id, type: 'text', inputmode: 'decimal', spellcheck: 'false', 'aria-describedby': gate.budgetLimitUsd !== null ? hint : undefined });
+  const limit = gate.budgetLimitUsd ?? null;
+  const input = h('input', { id, type: 'text', inputmode: 'decimal', spellcheck: 'false', 'aria-describedby': limit !== null ? hint : undefined });
   input.value = current.budget;
   input.addEventListener('input', () => {
     current.budget = input.value;
@@ -88,7 +90,7 @@ export function proposalCostFields(
       { class: 'field' },
       h('label', { for: id }, s.budgetForRun),
       input,
-      gate.budgetLimitUsd !== null ? h('p', { id: hint, class: 'hint' }, format(s.budgetHint, usd(gate.budgetLimitUsd))) : null,
+      limit !== null ? h('p', { id: hint, class: 'hint' }, format(s.budgetHint, usd(limit))) : null,
     ),
   );
   return out;
@@ -97,7 +99,7 @@ export function proposalCostFields(
 /** The budget gate: spent vs budget, the next call's bound, and the three choices. */
 export function budgetForm(
   gate: BudgetGate,
-  ctx: { s: WebviewStrings; post(message: FromWebview): void; draft: Record<string, unknown>; save(): void },
+  ctx: GateContext,
 ): HTMLElement {
   const { s, draft } = ctx;
   const id = uid('budget');
@@ -110,9 +112,9 @@ export function budgetForm(
     ctx.save();
     error.textContent = '';
   });
-  const decide = (decision: 'raise' | 'continue-partial' | 'cancel') => {
-    if (decision !== 'raise') {
-      ctx.post({ type: 'budget-decide', gateId: gate.gateId, decision });
+  const decide = (kind: 'raise' | 'continue-partial' | 'cancel') => {
+    if (kind !== 'raise') {
+      postAnswer(ctx, gate, { kind });
       return;
     }
     const v = parseBudget(input.value, null);
@@ -120,7 +122,7 @@ export function budgetForm(
       error.textContent = s.budgetRaiseInvalid;
       return;
     }
-    ctx.post({ type: 'budget-decide', gateId: gate.gateId, decision: 'raise', budgetUsd: v });
+    postAnswer(ctx, gate, { kind: 'raise', budgetUsd: v });
   };
   return h(
     'section',

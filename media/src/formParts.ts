@@ -1,10 +1,11 @@
 /**
  * What every gate form is made of: the context a form gets (the strings, the draft, how to post),
  * and the small parts the forms share (action row, cancel button, check box, text area, error
- * line).
+ * line), and posting a gate's answer.
  *
  * Owns: these parts. Must not: know any one gate.
  */
+import type { GateAnswer, GateKind, GateOf } from '../../src/shared/gates';
 import type { FromWebview, WebviewStrings } from '../../src/shared/protocol';
 import { button, h, uid } from './dom';
 
@@ -16,6 +17,11 @@ export interface GateContext {
   /** The draft of this gate (mutable); call `save()` after changing it. */
   draft: Draft;
   save(): void;
+}
+
+/** Sends the person's answer to `gate` (its shape is the gate's decision, see src/shared/gates). */
+export function postAnswer<K extends GateKind>(ctx: GateContext, gate: GateOf<K>, answer: GateAnswer<K>): void {
+  ctx.post({ type: 'answer', gate: gate.kind, gateId: gate.gateId, answer } as FromWebview);
 }
 
 export function actions(...buttons: Array<HTMLElement | null>): HTMLElement {

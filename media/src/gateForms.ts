@@ -6,20 +6,14 @@
  * kept in a per-gate draft (persisted by main.ts), so re-rendering or reloading the panel loses
  * nothing typed. Must not: validate or decide for the workflow (the extension and the core do).
  */
-import type {
-  ClarifyGate,
-  FailuresGate,
-  FromWebview,
-  Gate,
-  ProposalGate,
-  SourcesGate,
-} from '../../src/shared/protocol';
+import type { ProposalChanges } from '../../src/shared/gates';
+import type { ClarifyGate, FailuresGate, Gate, ProposalGate, SourcesGate } from '../../src/shared/protocol';
 import { budgetForm, estimateBlock, parseBudget, proposalCostFields } from './costForm';
 import { button, format, h, icon, uid } from './dom';
 import { languageField } from './languageField';
 import { sourcesForm } from './sourcesForm';
 import { outlineForm } from './outlineForm';
-import { actions, cancelButton, checkbox, errorLine, showError, textArea, type GateContext } from './formParts';
+import { actions, cancelButton, checkbox, errorLine, postAnswer, showError, textArea, type GateContext } from './formParts';
 
 export type { Draft, GateContext } from './formParts';
 
@@ -29,9 +23,9 @@ function sourcesGate(gate: SourcesGate, ctx: GateContext): HTMLElement {
   const { s, draft } = ctx;
   const hintId = uid('hint');
   // Asked again: the previous answer's web search choice is where the form starts.
-  const initialWebSearch = gate.webSearch ?? gate.need !== 'low';
+  const initialWebSearch = gate.previous?.webSearch ?? gate.need !== 'low';
   const webSearch = () => gate.webSearchAvailable && (draft.webSearch === undefined ? initialWebSearch : draft.webSearch === true);
-  const continueButton = button(s.continue, () => ctx.post({ type: 'sources-continue', gateId: gate.gateId, webSearch: webSearch() }), {
+  const continueButton = button(s.continue, () => postAnswer(ctx, gate, { kind: 'choose', webSearch: webSearch() }), {
     icon: 'arrow-right',
     disabled: gate.reading,
   });
@@ -77,10 +71,10 @@ function clarifyForm(gate: ClarifyGate, ctx: GateContext): HTMLElement {
     h('h2', { id: 'gate-title' }, s.clarifyTitle),
     fields,
     actions(
-      button(s.submitAnswers, () => ctx.post({ type: 'clarify-answer', gateId: gate.gateId, answers: answers() }), {
+      button(s.submitAnswers, () => postAnswer(ctx, gate, { kind: 'answer', answers: answers() }), {
         icon: 'check',
       }),
-      button(s.skip, () => ctx.post({ type: 'clarify-skip', gateId: gate.gateId }), { variant: 'secondary' }),
+      button(s.skip, () => postAnswer(ctx, gate, { kind: 'skip' }), { variant: 'secondary' }),
       cancelButton(ctx),
     ),
   );
@@ -103,6 +97,7 @@ function select(label: string, options: Array<{ id: string; name: string }>, val
 function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
   const { s, draft } = ctx;
   const p = gate.proposal;
+  const budgetLimit = gate.budgetLimitUsd ?? null;
   const current = {
     synthesizer: typeof draft.synthesizer === 'string' ? draft.synthesizer : p.synthesizer,
     template: typeof draft.template === 'string' ? draft.template : p.template,
@@ -116,7 +111,7 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
   const errors = errorLine();
 
   const changes = () => {
-    const c: Extract<FromWebview, { type: 'proposal-modify' }>['changes'] = {};
+    const c: ProposalChanges = {};
     if (current.synthesizer !== p.synthesizer) c.synthesizer = current.synthesizer;
     if (current.template !== p.template) c.template = current.template;
     const a = [...current.analysts].sort().join('\n');
@@ -125,12 +120,12 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     if (current.model.trim() && current.model.trim() !== p.model) c.model = current.model.trim();
     if (current.language !== gate.language) c.language = current.language;
     if (gate.overnightAvailable && current.overnight !== (p.overnight === true)) c.overnight = current.overnight;
-    const budget = parseBudget(current.budget, gate.budgetLimitUsd);
+    const budget = parseBudget(current.budget, budgetLimit);
     if (typeof budget === 'number' && budget !== p.budgetUsd) c.budgetUsd = budget;
     return c;
   };
 
-  const approve = button(s.approve, () => ctx.post({ type: 'proposal-approve', gateId: gate.gateId }), { icon: 'check' });
+  const approve = button(s.approve, () => postAnswer(ctx, gate, { kind: 'approve' }), { icon: 'check' });
   const apply = button(
     s.applyChanges,
     () => {
@@ -138,12 +133,12 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
         showError(errors, s.selectOneAnalyst);
         return;
       }
-      ctx.post({ type: 'proposal-modify', gateId: gate.gateId, changes: changes() });
+      postAnswer(ctx, gate, { kind: 'modify', changes: changes() });
     },
     { variant: 'secondary', icon: 'edit' },
   );
   const refresh = () => {
-    const badBudget = parseBudget(current.budget, gate.budgetLimitUsd) === null;
+    const badBudget = parseBudget(current.budget, budgetLimit) === null;
     const changed = Object.keys(changes()).length > 0 || current.analysts.length === 0 || badBudget;
     apply.disabled = !changed || badBudget;
     approve.disabled = changed;
@@ -155,7 +150,7 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     refresh();
   };
 
-  const analystOptions = [...gate.analysts];
+  const analystOptions = [...gate.availableAnalysts];
   for (const id of p.analysts) if (!analystOptions.some((a) => a.id === id)) analystOptions.push({ id, name: id });
   const modelId = uid('model');
   const modelInput = h('input', { id: modelId, type: 'text', spellcheck: 'false' });
@@ -173,7 +168,7 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
     p.rationale ? h('p', { class: 'rationale' }, h('strong', {}, `${s.rationale}: `), p.rationale) : null,
     select(
       s.synthesizer,
-      gate.synthesizers.map((x) => ({
+      gate.availableSynthesizers.map((x) => ({
         id: x.id,
         name: x.score !== undefined ? `${x.name} (${Math.round(x.score * 100)}%)` : x.name,
       })),
@@ -183,7 +178,7 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
         store();
       },
     ),
-    select(s.template, gate.templates, current.template, (v) => {
+    select(s.template, gate.availableTemplates, current.template, (v) => {
       current.template = v;
       store();
     }),
@@ -226,13 +221,10 @@ function proposalForm(gate: ProposalGate, ctx: GateContext): HTMLElement {
 
 // ---------------------------------------------------------------------------------------------
 
-// ---------------------------------------------------------------------------------------------
-
 function failuresForm(gate: FailuresGate, ctx: GateContext): HTMLElement {
   const { s } = ctx;
   const total = gate.failed.length + gate.succeeded.length;
-  const decide = (decision: 'retry-failed' | 'continue-partial' | 'abort') =>
-    ctx.post({ type: 'failures-decide', gateId: gate.gateId, decision });
+  const decide = (kind: 'retry-failed' | 'continue-partial' | 'abort') => postAnswer(ctx, gate, { kind });
   return h(
     'section',
     { class: 'gate', 'aria-labelledby': 'gate-title' },

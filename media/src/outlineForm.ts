@@ -8,7 +8,7 @@
 import { diffLines } from '../../src/shared/lineDiff';
 import type { OutlineGate, WebviewStrings } from '../../src/shared/protocol';
 import { button, format, h } from './dom';
-import { actions, cancelButton, errorLine, showError, textArea, type GateContext } from './formParts';
+import { actions, cancelButton, errorLine, postAnswer, showError, textArea, type GateContext } from './formParts';
 import { renderMarkdown } from './markdown';
 
 function diffView(before: string, after: string, s: WebviewStrings): HTMLElement {
@@ -91,7 +91,7 @@ export function outlineForm(gate: OutlineGate, ctx: GateContext): HTMLElement {
         s.approveOutline,
         () => {
           const edited = typeof draft.outline === 'string' && draft.outline !== gate.current ? draft.outline : undefined;
-          ctx.post({ type: 'outline-approve', gateId: gate.gateId, ...(edited !== undefined ? { editedText: edited } : {}) });
+          postAnswer(ctx, gate, { kind: 'approve', ...(edited !== undefined ? { editedText: edited } : {}) });
         },
         { icon: 'check' },
       ),
@@ -103,7 +103,7 @@ export function outlineForm(gate: OutlineGate, ctx: GateContext): HTMLElement {
             showError(errors, s.feedbackRequired);
             return;
           }
-          ctx.post({ type: 'outline-changes', gateId: gate.gateId, feedback: f });
+          postAnswer(ctx, gate, { kind: 'request-changes', feedback: f });
         },
         { variant: 'secondary', icon: 'comment' },
       ),

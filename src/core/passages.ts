@@ -26,6 +26,7 @@
  * (the panel's bundle includes it through the state schema).
  */
 import * as z from 'zod';
+import { DOCUMENT_FORMATS } from '../shared/workflowNames';
 
 const Path = z.string().min(1);
 const Line = z.number().int().positive();
@@ -58,7 +59,7 @@ export const Passage = z.object({
 });
 export type Passage = z.infer<typeof Passage>;
 
-export const DOCUMENT_FORMATS = ['pdf', 'docx', 'xlsx', 'csv', 'pptx', 'markdown', 'text', 'html', 'briefing'] as const;
+export { DOCUMENT_FORMATS };
 export const DocumentFormat = z.enum(DOCUMENT_FORMATS);
 export type DocumentFormat = z.infer<typeof DocumentFormat>;
 

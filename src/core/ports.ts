@@ -4,10 +4,23 @@
  * Tests plug scripted implementations in; the VS Code layer plugs real ones (Anthropic, Exa,
  * the side panel, workspace storage). Nothing here may import `vscode` or an SDK.
  */
-import type { DocumentFormat } from './passages';
-import type { Proposal, SourceNeed, StepName, TokenUsage, WorkflowState } from './state';
+import type { StepName, TokenUsage, WorkflowState } from './state';
 import type { DocumentType } from '../shared/workflowNames';
-import type { DocumentProblem } from './storagePorts';
+import type {
+  BudgetDecision,
+  BudgetView,
+  ClarificationAnswer,
+  ClarificationQuestion,
+  FailureDecision,
+  FailureView,
+  OutlineDecision,
+  OutlineView,
+  ProposalDecision,
+  ProposalView,
+  SourceChoice,
+  SourceChoiceRequest as SourceChoiceRequestData,
+  SourcesPreview,
+} from '../shared/gates';
 
 // ---------------------------------------------------------------------------------------------
 // Language model
@@ -199,142 +212,33 @@ export interface WebSearch {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The person at each gate
+// The person at each gate: requests and decisions are defined once in src/shared/gates (the
+// panel's protocol is derived from the same schemas)
 
-export interface SourceChoiceRequest {
-  need: SourceNeed;
-  rationale: string;
-  webSearchAvailable: boolean;
-  language: string;
-  /** Why the previous choice could not be used (unreadable file, malformed briefing), if any. */
-  problem?: string;
-  /** The previous choice without the files that could not be used: the gate starts from it. */
-  previous?: { contextFiles: string[]; briefingFile?: string; webSearch: boolean };
-  /** Tokens of context the documents may take (the context budget). */
-  budgetTokens: number;
+export type {
+  BudgetDecision,
+  BudgetView,
+  ClarificationAnswer,
+  ClarificationQuestion,
+  DocumentPreview,
+  FailureDecision,
+  FailureView,
+  OutlineDecision,
+  OutlineView,
+  ProposalDecision,
+  ProposalView,
+  SourceChoice,
+  SourcesPreview,
+} from '../shared/gates';
+
+/** The sources gate's request, with the preview the gate calls as documents are added. */
+export interface SourceChoiceRequest extends SourceChoiceRequestData {
   /**
    * What a choice would give, before it is made: each document's passages and tokens, whether
    * it fits the budget, and what would be left out. The gate calls it as documents are added.
    */
   preview(choice: { contextFiles: string[]; briefingFile?: string; types?: readonly DocumentType[] }): Promise<SourcesPreview>;
 }
-
-export interface DocumentPreview {
-  /** The path to choose it by (what `Documents.read` takes). */
-  path: string;
-  title: string;
-  format?: DocumentFormat;
-  /** Pages, slides, sheets or lines. */
-  units: number;
-  passages: number;
-  tokens: number;
-  /** Tokens of its passages in the shared context. */
-  selectedTokens: number;
-  /** `all`: every passage goes in; `part`: some are left out; `none`: none fits. */
-  fits: 'all' | 'part' | 'none';
-  /** Locations of passages left out (first few), for the person. */
-  leftOut: string[];
-  notes: string[];
-  /** Set when the document cannot be read; the others still load. */
-  problem?: DocumentProblem;
-  /** Met while walking a chosen folder and skipped (a link loop, too many files): not chosen. */
-  skipped?: boolean;
-}
-
-export interface SourcesPreview {
-  documents: DocumentPreview[];
-  budgetTokens: number;
-  availableTokens: number;
-  selectedTokens: number;
-}
-
-export type SourceChoice =
-  | {
-      kind: 'choose';
-      /** Paths of context documents (absolute, or relative to the workspace). */
-      contextFiles: string[];
-      /** Path of a research_briefing.yaml, if any. */
-      briefingFile?: string;
-      /** Types of document taken from chosen folders (all when absent). */
-      types?: readonly DocumentType[];
-      webSearch: boolean;
-    }
-  | { kind: 'cancel' };
-
-export interface ClarificationQuestion {
-  id: string;
-  question: string;
-}
-
-export type ClarificationAnswer =
-  | { kind: 'answer'; answers: Record<string, string> }
-  | { kind: 'skip' }
-  | { kind: 'cancel' };
-
-export interface ProposalView {
-  proposal: Proposal;
-  availableSynthesizers: Array<{ id: string; name: string; score?: number }>;
-  availableTemplates: Array<{ id: string; name: string }>;
-  availableAnalysts: Array<{ id: string; name: string }>;
-  webSearchAvailable: boolean;
-  /** The run's language (a code) and where it came from; the person can change it here. */
-  language: string;
-  languageSource: WorkflowState['languageSource'];
-  /** Whether the analysts can run overnight through the Message Batches API. */
-  overnightAvailable?: boolean;
-  /** The budget per run of the setting (the proposal may only lower it); `null`: none. */
-  budgetLimitUsd?: number | null;
-}
-
-export type ProposalDecision =
-  | { kind: 'approve' }
-  | {
-      kind: 'modify';
-      changes: Partial<Pick<Proposal, 'synthesizer' | 'template' | 'analysts' | 'webSearch' | 'model' | 'overnight' | 'budgetUsd'>> & {
-        /** A language code for the analysis. */
-        language?: string;
-      };
-    }
-  | { kind: 'cancel' };
-
-export interface OutlineView {
-  current: string;
-  revisions: Array<{ n: number; text: string; author: 'model' | 'person'; feedback?: string }>;
-}
-
-export type OutlineDecision =
-  /** `editedText`: the person edited the outline in the panel before approving. */
-  | { kind: 'approve'; editedText?: string }
-  | { kind: 'request-changes'; feedback: string }
-  | { kind: 'cancel' };
-
-export interface FailureView {
-  failed: Array<{ id: string; errors: string[] }>;
-  succeeded: string[];
-  threshold: number;
-}
-
-export type FailureDecision = { kind: 'retry-failed' } | { kind: 'continue-partial' } | { kind: 'abort' };
-
-/** The run stopped before a paid call that could take it past its budget. */
-export interface BudgetView {
-  step: StepName;
-  /** What the call is (`analyst:market`, `search`, `fulltext`). */
-  label: string;
-  spentUsd: number;
-  /** Reserved by calls in flight, not yet billed. */
-  reservedUsd: number;
-  /** Upper bound of the call that would be made. */
-  nextCallUsd: number;
-  budgetUsd: number;
-  /** Whether the step can go on with what is done (skipping the remaining calls of the step). */
-  partialAllowed: boolean;
-}
-
-export type BudgetDecision =
-  | { kind: 'raise'; budgetUsd: number }
-  | { kind: 'continue-partial' }
-  | { kind: 'cancel' };
 
 export interface Reviewer {
   chooseSources(request: SourceChoiceRequest, state: Readonly<WorkflowState>): Promise<SourceChoice>;

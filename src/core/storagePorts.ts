@@ -7,6 +7,7 @@
  */
 import type { DocumentFormat, ParsedDocument } from './passages';
 import type { WorkflowState } from './state';
+import type { DocumentProblem } from '../shared/gates/sources';
 import type { DocumentType } from '../shared/workflowNames';
 
 export interface RunSummary {
@@ -61,26 +62,8 @@ export interface Workspace {
 }
 
 /** Why a document could not be used; the message names the file and what to do. */
-export type DocumentProblemCode =
-  | 'missing'
-  | 'outside'
-  | 'folder'
-  | 'empty'
-  | 'too-large'
-  | 'unsupported'
-  | 'encrypted'
-  | 'corrupt'
-  | 'no-text'
-  | 'unreadable'
-  | 'loop'
-  | 'too-many';
-
-export interface DocumentProblem {
-  path: string;
-  code: DocumentProblemCode;
-  /** In English, naming the file and what to do; the VS Code layer shows a localized one by `code`. */
-  message: string;
-}
+export type { DocumentProblem } from '../shared/gates/sources';
+export type { DocumentProblemCode } from '../shared/workflowNames';
 
 /** Families of formats the person can filter a folder by. */
 export { DOCUMENT_TYPES, type DocumentType } from '../shared/workflowNames';

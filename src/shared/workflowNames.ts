@@ -4,7 +4,7 @@
  * core. Like everything in src/shared/, it is bundled into both the extension and the webview.
  *
  * Owns: these names and their order (steps, run and analyst statuses, language sources, document
- * types). Must not: import a schema library, `vscode` or DOM APIs.
+ * types, document formats and problems). Must not: import a schema library, `vscode` or DOM APIs.
  */
 
 /** The fixed order of the workflow. `done` is terminal. */
@@ -22,6 +22,14 @@ export type LanguageSource = (typeof LANGUAGE_SOURCES)[number];
 /** The kinds of document taken from a folder and offered by the file picker. */
 export const DOCUMENT_TYPES = ['pdf', 'word', 'sheets', 'slides', 'text'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** The formats a document is read as. */
+export const DOCUMENT_FORMATS = ['pdf', 'docx', 'xlsx', 'csv', 'pptx', 'markdown', 'text', 'html', 'briefing'] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+
+/** Why a document could not be used (the VS Code layer words each for the person). */
+export const DOCUMENT_PROBLEM_CODES = ['missing', 'outside', 'folder', 'empty', 'too-large', 'unsupported', 'encrypted', 'corrupt', 'no-text', 'unreadable', 'loop', 'too-many'] as const;
+export type DocumentProblemCode = (typeof DOCUMENT_PROBLEM_CODES)[number];
 
 /** Where an analyst of the running run stands. */
 export const ANALYST_STATUSES = ['running', 'done', 'failed'] as const;

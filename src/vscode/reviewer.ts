@@ -2,10 +2,14 @@
  * The Reviewer port for the VS Code layer: each gate of the workflow becomes a form in the
  * Analysis panel, and the promise resolves when the person clicks.
  *
- * Owns: turning gate requests into panel gates (with an id, so stale clicks are ignored),
- * turning panel messages into decisions (the editing of the sources gate is in sourcesGate.ts), and resolving a
- * waiting gate with "cancel" when the run is cancelled. Must not: run workflow steps or talk to
- * the webview directly (it goes through GateHost).
+ * A thin adapter: each gate's request, answer and rules are defined once in src/shared/gates,
+ * so a request reaches the panel as the core sent it (with the gate's kind and an id, so stale
+ * clicks are ignored) and an answer reaches the core as the gate's decision.
+ *
+ * Owns: the one gate waiting at a time, resolving it when the person answers, and resolving it
+ * with its "cancel" decision when the run is cancelled or another gate replaces it (the editing
+ * of the sources gate is in sourcesGate.ts). Must not: copy or reshape a gate's fields, run
+ * workflow steps, or talk to the webview directly (it goes through GateHost).
  */
 import * as vscode from 'vscode';
 import type {
@@ -23,8 +27,9 @@ import type {
   SourceChoice,
   SourceChoiceRequest,
 } from '../core/ports';
+import { cancelDecision, decide, openGate, type GateDecisions, type GateKind, type GateRequests } from '../shared/gates';
 import type { FromWebview, Gate } from '../shared/protocol';
-import { ALL_TYPES, SourcesGateEditor } from './sourcesGate';
+import { SourcesGateEditor } from './sourcesGate';
 
 export interface GateHost {
   /** Shows a gate in the panel (or clears it with null) and reveals the panel. */
@@ -35,8 +40,6 @@ export interface GateHost {
 
 interface Pending {
   gate: Gate;
-  /** Maps a panel message to the answer, or undefined when the message is not for this gate. */
-  answer: (message: FromWebview) => unknown;
   cancelValue: unknown;
   resolve: (value: unknown) => void;
   /** For the sources gate: the editing of the chosen documents. */
@@ -61,12 +64,15 @@ export class PanelReviewer implements Reviewer {
     return this.pending?.gate;
   }
 
-  private ask<T>(gate: Gate, cancelValue: T, answer: (message: FromWebview) => T | undefined, sources?: SourceChoiceRequest): Promise<T> {
+  /** Shows the gate for `request` and resolves with the person's decision (or the gate's cancel one). */
+  private ask<K extends GateKind>(kind: K, request: GateRequests[K], sources?: SourceChoiceRequest): Promise<GateDecisions[K]> {
+    const cancelValue = cancelDecision(kind);
     if (this.signal?.aborted) return Promise.resolve(cancelValue);
     // A new gate replaces an older unanswered one (it can no longer be answered).
     this.pending?.resolve(this.pending.cancelValue);
-    return new Promise<T>((resolve) => {
-      const pending: Pending = { gate, answer, cancelValue, resolve: resolve as (value: unknown) => void };
+    const gate: Gate = openGate(kind, nextGateId++, request);
+    return new Promise<GateDecisions[K]>((resolve) => {
+      const pending: Pending = { gate, cancelValue, resolve: resolve as (value: unknown) => void };
       if (sources && gate.kind === 'sources') {
         pending.sources = new SourcesGateEditor(gate, sources, {
           show: () => this.pending === pending && this.host.showGate(gate),
@@ -103,131 +109,35 @@ export class PanelReviewer implements Reviewer {
     const p = this.pending;
     if (!p || !('gateId' in message) || message.gateId !== p.gate.gateId) return false;
     if (p.sources && (await p.sources.handle(message))) return true;
-    const value = p.answer(message);
+    const value = message.type === 'answer' ? decide(p.gate, message) : undefined;
     if (value === undefined) return false;
     this.settle(value);
     return true;
   }
 
   chooseSources(request: SourceChoiceRequest): Promise<SourceChoice> {
-    const gate: Gate = {
-      kind: 'sources',
-      gateId: nextGateId++,
-      need: request.need,
-      rationale: request.rationale,
-      webSearchAvailable: request.webSearchAvailable,
-      // Asked again: the reasons, and the rest of the previous choice, kept.
-      contextFiles: [...(request.previous?.contextFiles ?? [])],
-      ...(request.previous?.briefingFile ? { briefingFile: request.previous.briefingFile } : {}),
-      ...(request.previous ? { webSearch: request.previous.webSearch } : {}),
-      ...(request.problem ? { problem: request.problem } : {}),
-      types: [...ALL_TYPES],
-      documents: [],
-      budgetTokens: request.budgetTokens,
-      availableTokens: 0,
-      selectedTokens: 0,
-      reading: false,
-    };
-    return this.ask<SourceChoice>(
-      gate,
-      { kind: 'cancel' },
-      (m) => {
-        if (m.type !== 'sources-continue' || gate.kind !== 'sources') return undefined;
-        return {
-          kind: 'choose',
-          contextFiles: [...gate.contextFiles],
-          ...(gate.briefingFile ? { briefingFile: gate.briefingFile } : {}),
-          types: [...gate.types],
-          webSearch: request.webSearchAvailable && m.webSearch,
-        };
-      },
-      request,
-    );
+    // The preview is the gate's to call; the rest of the request is what the panel shows.
+    const { preview: _preview, ...shown } = request;
+    return this.ask('sources', shown, request);
   }
 
   answerClarifications(questions: ClarificationQuestion[]): Promise<ClarificationAnswer> {
-    const gate: Gate = {
-      kind: 'clarify',
-      gateId: nextGateId++,
-      questions: questions.map((q) => ({ id: q.id, question: q.question })),
-    };
-    const ids = new Set(questions.map((q) => q.id));
-    return this.ask<ClarificationAnswer>(gate, { kind: 'cancel' }, (m) => {
-      if (m.type === 'clarify-skip') return { kind: 'skip' };
-      if (m.type !== 'clarify-answer') return undefined;
-      const answers: Record<string, string> = {};
-      for (const [id, text] of Object.entries(m.answers)) if (ids.has(id) && text.trim()) answers[id] = text.trim();
-      return Object.keys(answers).length ? { kind: 'answer', answers } : { kind: 'skip' };
-    });
+    return this.ask('clarify', { questions });
   }
 
   reviewProposal(view: ProposalView): Promise<ProposalDecision> {
-    const gate: Gate = {
-      kind: 'proposal',
-      gateId: nextGateId++,
-      proposal: { ...view.proposal },
-      synthesizers: view.availableSynthesizers.map((s) => ({ id: s.id, name: s.name, score: s.score })),
-      templates: view.availableTemplates.map((t) => ({ id: t.id, name: t.name })),
-      analysts: view.availableAnalysts.map((a) => ({ id: a.id, name: a.name })),
-      webSearchAvailable: view.webSearchAvailable,
-      language: view.language,
-      languageSource: view.languageSource,
-      overnightAvailable: view.overnightAvailable ?? false,
-      budgetLimitUsd: view.budgetLimitUsd ?? null,
-    };
-    return this.ask<ProposalDecision>(gate, { kind: 'cancel' }, (m) => {
-      if (m.type === 'proposal-approve') return { kind: 'approve' };
-      if (m.type !== 'proposal-modify') return undefined;
-      const changes = { ...m.changes };
-      if (!view.webSearchAvailable) delete changes.webSearch;
-      if (!view.overnightAvailable) delete changes.overnight;
-      return { kind: 'modify', changes };
-    });
+    return this.ask('proposal', view);
   }
 
   reviewOutline(view: OutlineView): Promise<OutlineDecision> {
-    const gate: Gate = {
-      kind: 'outline',
-      gateId: nextGateId++,
-      current: view.current,
-      revisions: view.revisions.map((r) => ({ n: r.n, text: r.text, author: r.author, feedback: r.feedback })),
-    };
-    return this.ask<OutlineDecision>(gate, { kind: 'cancel' }, (m) => {
-      if (m.type === 'outline-approve') {
-        const edited = m.editedText?.trim() && m.editedText !== view.current ? m.editedText : undefined;
-        return edited ? { kind: 'approve', editedText: edited } : { kind: 'approve' };
-      }
-      if (m.type === 'outline-changes') return { kind: 'request-changes', feedback: m.feedback.trim() };
-      return undefined;
-    });
+    return this.ask('outline', view);
   }
 
   decideOnBudget(view: BudgetView): Promise<BudgetDecision> {
-    const gate: Gate = { kind: 'budget', gateId: nextGateId++, ...view };
-    return this.ask<BudgetDecision>(gate, { kind: 'cancel' }, (m) => {
-      if (m.type !== 'budget-decide') return undefined;
-      if (m.decision === 'raise') {
-        // A raise must go above the current budget; otherwise the gate stays open.
-        return m.budgetUsd !== undefined && m.budgetUsd > view.budgetUsd ? { kind: 'raise', budgetUsd: m.budgetUsd } : undefined;
-      }
-      if (m.decision === 'continue-partial') return view.partialAllowed ? { kind: 'continue-partial' } : undefined;
-      return { kind: 'cancel' };
-    });
+    return this.ask('budget', view);
   }
 
   decideOnFailures(view: FailureView): Promise<FailureDecision> {
-    const gate: Gate = {
-      kind: 'failures',
-      gateId: nextGateId++,
-      failed: view.failed.map((f) => ({ id: f.id, errors: [...f.errors] })),
-      succeeded: [...view.succeeded],
-      threshold: view.threshold,
-    };
-    return this.ask<FailureDecision>(gate, { kind: 'abort' }, (m) => {
-      if (m.type !== 'failures-decide') return undefined;
-      // Continuing with partial results is offered only when some analyst succeeded.
-      if (m.decision === 'continue-partial' && view.succeeded.length === 0) return undefined;
-      return { kind: m.decision };
-    });
+    return this.ask('failures', view);
   }
 }

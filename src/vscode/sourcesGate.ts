@@ -10,12 +10,11 @@
  * Documents port) or decide what is sent (the context budget does).
  */
 import * as vscode from 'vscode';
-import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoiceRequest, SourcesPreview } from '../core/ports';
+import type { DocumentPreview, DocumentProblem, SourceChoiceRequest, SourcesPreview } from '../core/ports';
 import { extensionsOf } from '../documents/formats';
+import { ALL_TYPES } from '../shared/gates';
 import type { FromWebview, GateDocument, SourcesGate } from '../shared/protocol';
 import { inert } from './inertText';
-
-export const ALL_TYPES: DocumentType[] = ['pdf', 'word', 'sheets', 'slides', 'text'];
 
 /** The person's words for a document problem, by its code (the core's English text is the fallback). */
 export function documentProblemText(problem: DocumentProblem): string {
@@ -65,21 +64,9 @@ export function documentNoteText(note: string): string {
   return note;
 }
 
+/** A document as the panel shows it: the preview, its notes and problem in the person's words. */
 function toGateDocument(d: DocumentPreview): GateDocument {
-  return {
-    path: d.path,
-    title: d.title,
-    format: d.format,
-    units: d.units,
-    passages: d.passages,
-    tokens: d.tokens,
-    selectedTokens: d.selectedTokens,
-    fits: d.fits,
-    leftOut: d.leftOut,
-    notes: d.notes.map(documentNoteText),
-    skipped: d.skipped === true,
-    problem: d.problem ? documentProblemText(d.problem) : undefined,
-  };
+  return { ...d, notes: d.notes.map(documentNoteText), skipped: d.skipped === true, problem: d.problem ? documentProblemText(d.problem) : undefined };
 }
 
 export interface SourcesGateHost {

@@ -5,8 +5,9 @@
 import * as assert from 'node:assert/strict';
 import type { Reviewer } from '../../src/core/ports';
 import type { WorkflowState } from '../../src/core/state';
-import type { Gate } from '../../src/shared/protocol';
+import { parseToWebview, type Gate, type ViewState } from '../../src/shared/protocol';
 import { PanelReviewer } from '../../src/vscode/reviewer';
+import { GATE_KINDS, GATE_REQUESTS, requestPart } from '../helpers/gateSamples';
 
 const state = {} as Readonly<WorkflowState>;
 
@@ -26,15 +27,42 @@ async function tick(): Promise<void> {
 }
 
 describe('Panel reviewer', () => {
+  it('brings every field of every gate request to the panel as the core sent it', async () => {
+    const h = host();
+    const panel = new PanelReviewer(h);
+    const reviewer: Required<Reviewer> = panel;
+    const r = GATE_REQUESTS;
+    const ask: Record<(typeof GATE_KINDS)[number], () => Promise<unknown>> = {
+      sources: () => reviewer.chooseSources({ ...r.sources, preview: noPreview }, state),
+      clarify: () => reviewer.answerClarifications(r.clarify.questions, state),
+      proposal: () => reviewer.reviewProposal(r.proposal, state),
+      outline: () => reviewer.reviewOutline(r.outline, state),
+      failures: () => reviewer.decideOnFailures(r.failures, state),
+      budget: () => reviewer.decideOnBudget(r.budget, state),
+    };
+    const empty: ViewState = { demo: false, webSearchAvailable: true, workspaceOpen: true, active: null, gate: null, runs: [], runsLoaded: true };
+    for (const kind of GATE_KINDS) {
+      const before = h.shown.length;
+      const pending = ask[kind]();
+      const shown = h.shown[before];
+      const parsed = parseToWebview({ type: 'state', state: { ...empty, gate: shown } });
+      assert.ok(parsed.ok && parsed.message.state.gate, `${kind}: ${parsed.ok ? 'no gate' : parsed.error}`);
+      assert.equal(parsed.message.state.gate.kind, kind);
+      assert.deepEqual(requestPart(kind, parsed.message.state.gate), r[kind], `${kind}: the panel received another request than the core sent`);
+      panel.cancel();
+      await pending;
+    }
+  });
+
   it('shows the source gate and returns the choice, never enabling unavailable web search', async () => {
     const h = host();
     const reviewer = new PanelReviewer(h);
     const answer = (reviewer as Reviewer).chooseSources({ need: 'high', rationale: 'r', webSearchAvailable: false, language: 'en', budgetTokens: 80_000, preview: noPreview }, state);
     const gate = h.shown[0];
     assert.equal(gate?.kind, 'sources');
-    assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId + 1000, webSearch: true }), false);
+    assert.equal(await reviewer.handle({ type: 'answer', gate: 'sources', gateId: gate!.gateId + 1000, answer: { kind: 'choose', webSearch: true } }), false);
     assert.equal(await reviewer.handle({ type: 'remove-briefing', gateId: gate!.gateId }), true);
-    assert.equal(await reviewer.handle({ type: 'sources-continue', gateId: gate!.gateId, webSearch: true }), true);
+    assert.equal(await reviewer.handle({ type: 'answer', gate: 'sources', gateId: gate!.gateId, answer: { kind: 'choose', webSearch: true } }), true);
     assert.deepEqual(await answer, { kind: 'choose', contextFiles: [], types: ['pdf', 'word', 'sheets', 'slides', 'text'], webSearch: false });
     assert.equal(h.shown[h.shown.length - 1], null);
     assert.equal(reviewer.gate, undefined);
@@ -49,12 +77,12 @@ describe('Panel reviewer', () => {
     ];
     let answer = (reviewer as Reviewer).answerClarifications(questions, state);
     let id = h.shown[h.shown.length - 1]!.gateId;
-    await reviewer.handle({ type: 'clarify-answer', gateId: id, answers: { q1: ' yes ', q2: '', zz: 'ignored' } });
+    await reviewer.handle({ type: 'answer', gate: 'clarify', gateId: id, answer: { kind: 'answer', answers: { q1: ' yes ', q2: '', zz: 'ignored' } } });
     assert.deepEqual(await answer, { kind: 'answer', answers: { q1: 'yes' } });
 
     answer = (reviewer as Reviewer).answerClarifications(questions, state);
     id = h.shown[h.shown.length - 1]!.gateId;
-    await reviewer.handle({ type: 'clarify-answer', gateId: id, answers: { q1: '  ' } });
+    await reviewer.handle({ type: 'answer', gate: 'clarify', gateId: id, answer: { kind: 'answer', answers: { q1: '  ' } } });
     assert.deepEqual(await answer, { kind: 'skip' });
   });
 
@@ -65,15 +93,15 @@ describe('Panel reviewer', () => {
     const answer = reviewer.decideOnBudget(view);
     const gate = h.shown[h.shown.length - 1]!;
     assert.equal(gate.kind, 'budget');
-    assert.equal(await reviewer.handle({ type: 'budget-decide', gateId: gate.gateId, decision: 'raise', budgetUsd: 0.5 }), false);
-    assert.equal(await reviewer.handle({ type: 'budget-decide', gateId: gate.gateId, decision: 'continue-partial' }), false);
+    assert.equal(await reviewer.handle({ type: 'answer', gate: 'budget', gateId: gate.gateId, answer: { kind: 'raise', budgetUsd: 0.5 } }), false);
+    assert.equal(await reviewer.handle({ type: 'answer', gate: 'budget', gateId: gate.gateId, answer: { kind: 'continue-partial' } }), false);
     assert.equal(reviewer.gate?.kind, 'budget', 'the gate stays open');
-    assert.equal(await reviewer.handle({ type: 'budget-decide', gateId: gate.gateId, decision: 'raise', budgetUsd: 2 }), true);
+    assert.equal(await reviewer.handle({ type: 'answer', gate: 'budget', gateId: gate.gateId, answer: { kind: 'raise', budgetUsd: 2 } }), true);
     assert.deepEqual(await answer, { kind: 'raise', budgetUsd: 2 });
 
     const second = reviewer.decideOnBudget({ ...view, step: 'analysts', partialAllowed: true });
     const id = h.shown[h.shown.length - 1]!.gateId;
-    await reviewer.handle({ type: 'budget-decide', gateId: id, decision: 'continue-partial' });
+    await reviewer.handle({ type: 'answer', gate: 'budget', gateId: id, answer: { kind: 'continue-partial' } });
     assert.deepEqual(await second, { kind: 'continue-partial' });
     const third = reviewer.decideOnBudget(view);
     reviewer.cancel();
@@ -100,17 +128,17 @@ describe('Panel reviewer', () => {
     assert.equal(shown.kind === 'proposal' && shown.language, 'fr', 'the proposal shows the language');
     assert.equal(shown.kind === 'proposal' && shown.languageSource, 'detector');
     const id = shown.gateId;
-    await reviewer.handle({ type: 'proposal-modify', gateId: id, changes: { analysts: ['a'], webSearch: true, language: 'it' } });
+    await reviewer.handle({ type: 'answer', gate: 'proposal', gateId: id, answer: { kind: 'modify', changes: { analysts: ['a'], webSearch: true, language: 'it' } } });
     assert.deepEqual(await decision, { kind: 'modify', changes: { analysts: ['a'], language: 'it' } });
 
     const outline = (reviewer as Reviewer).reviewOutline({ current: '## A', revisions: [{ n: 1, text: '## A', author: 'model' }] }, state);
     const oid = h.shown[h.shown.length - 1]!.gateId;
-    await reviewer.handle({ type: 'outline-approve', gateId: oid, editedText: '## A' });
+    await reviewer.handle({ type: 'answer', gate: 'outline', gateId: oid, answer: { kind: 'approve', editedText: '## A' } });
     assert.deepEqual(await outline, { kind: 'approve' });
 
     const outline2 = (reviewer as Reviewer).reviewOutline({ current: '## A', revisions: [] }, state);
     const oid2 = h.shown[h.shown.length - 1]!.gateId;
-    await reviewer.handle({ type: 'outline-approve', gateId: oid2, editedText: '## B' });
+    await reviewer.handle({ type: 'answer', gate: 'outline', gateId: oid2, answer: { kind: 'approve', editedText: '## B' } });
     assert.deepEqual(await outline2, { kind: 'approve', editedText: '## B' });
   });
 

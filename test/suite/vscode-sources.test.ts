@@ -86,7 +86,7 @@ describe('Sources gate with real documents', () => {
     // Remove the unreadable one again, then continue.
     await reviewer.handle({ type: 'remove-context-file', gateId: g.gateId, path: 'material/scan.pdf' });
     assert.ok(!gate().documents.some((d) => d.title === 'scan.pdf'));
-    await reviewer.handle({ type: 'sources-continue', gateId: g.gateId, webSearch: false });
+    await reviewer.handle({ type: 'answer', gate: 'sources', gateId: g.gateId, answer: { kind: 'choose', webSearch: false } });
     const choice = (await answer) as Extract<SourceChoice, { kind: 'choose' }>;
     assert.deepEqual([...choice.contextFiles].sort(), ['material/deck.pptx', 'material/memo.docx', 'material/model.xlsx', 'material/report.pdf']);
   });

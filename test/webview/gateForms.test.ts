@@ -72,6 +72,7 @@ describe('Panel gate forms', () => {
       need: 'low',
       rationale: 'Internal data suffices.',
       webSearchAvailable: true,
+      language: 'en',
       contextFiles: ['/w/notes/plan.md', 'C:\\w\\budget.xlsx'],
       briefingFile: '/w/research_briefing.yaml',
       types: ['text', 'sheets'],
@@ -104,8 +105,8 @@ describe('Panel gate forms', () => {
       assert.equal(high.draft.webSearch, false);
       buttonNamed(high.root, 'continue').click();
       assert.deepEqual([...low.posted, ...high.posted], [
-        { type: 'sources-continue', gateId: 4, webSearch: false },
-        { type: 'sources-continue', gateId: 4, webSearch: false },
+        { type: 'answer', gate: 'sources', gateId: 4, answer: { kind: 'choose', webSearch: false } },
+        { type: 'answer', gate: 'sources', gateId: 4, answer: { kind: 'choose', webSearch: false } },
       ]);
     });
 
@@ -114,7 +115,14 @@ describe('Panel gate forms', () => {
       assert.equal(checkboxLabelled(f.root, 'allowWebSearch').disabled, true);
       assert.ok(f.root.textContent?.includes('webSearchUnavailable'));
       buttonNamed(f.root, 'continue').click();
-      assert.deepEqual(f.posted, [{ type: 'sources-continue', gateId: 4, webSearch: false }]);
+      assert.deepEqual(f.posted, [{ type: 'answer', gate: 'sources', gateId: 4, answer: { kind: 'choose', webSearch: false } }]);
+    });
+
+    it('shows why the previous choice could not be used, and starts from its web search choice', () => {
+      const f = render(gateOf({ ...gate, need: 'high', problem: 'scan.pdf has no text.\nold.doc is in an older format.', previous: { contextFiles: gate.contextFiles, webSearch: false } }));
+      const lines = [...f.root.querySelectorAll('.sources-problem p')].map((p) => p.textContent?.trim());
+      assert.deepEqual(lines, ['scan.pdf has no text.', 'old.doc is in an older format.']);
+      assert.equal(checkboxLabelled(f.root, 'allowWebSearch').checked, false);
     });
 
     it('asks for files and a briefing, and cancels', () => {
@@ -147,8 +155,8 @@ describe('Panel gate forms', () => {
       buttonNamed(again.root, 'submitAnswers').click();
       buttonNamed(again.root, 'skip').click();
       assert.deepEqual(again.posted, [
-        { type: 'clarify-answer', gateId: 7, answers: { q1: 'Germany' } },
-        { type: 'clarify-skip', gateId: 7 },
+        { type: 'answer', gate: 'clarify', gateId: 7, answer: { kind: 'answer', answers: { q1: 'Germany' } } },
+        { type: 'answer', gate: 'clarify', gateId: 7, answer: { kind: 'skip' } },
       ]);
     });
 
@@ -174,17 +182,19 @@ describe('Panel gate forms', () => {
         estimatedCostUsd: 0.4567,
         rationale: 'A new country.',
       },
-      synthesizers: [
+      availableSynthesizers: [
         { id: 'market-entry', name: 'Market entry', score: 0.82 },
         { id: 'strategic-decision', name: 'Strategic decision' },
       ],
-      templates: [{ id: 'executive-brief', name: 'Executive brief' }],
-      analysts: [
+      availableTemplates: [{ id: 'executive-brief', name: 'Executive brief' }],
+      availableAnalysts: [
         { id: 'market', name: 'Market' },
         { id: 'finance', name: 'Finance' },
         { id: 'risk', name: 'Risk' },
       ],
       webSearchAvailable: true,
+      language: 'en',
+      languageSource: null,
     });
 
     it('shows the proposal: scores as percentages, the chosen analysts, the cost', () => {
@@ -209,7 +219,7 @@ describe('Panel gate forms', () => {
       assert.equal(apply.disabled, false);
       apply.click();
       assert.deepEqual(f.posted, [
-        { type: 'proposal-modify', gateId: 9, changes: { analysts: ['market', 'risk'], model: 'claude-opus-5-5' } },
+        { type: 'answer', gate: 'proposal', gateId: 9, answer: { kind: 'modify', changes: { analysts: ['market', 'risk'], model: 'claude-opus-5-5' } } },
       ]);
     });
 
@@ -247,8 +257,8 @@ describe('Panel gate forms', () => {
       type(f.root.querySelector('textarea')!, '# Plan\n- Costs');
       buttonNamed(f.root, 'approveOutline').click();
       assert.deepEqual(f.posted, [
-        { type: 'outline-approve', gateId: 11 },
-        { type: 'outline-approve', gateId: 11, editedText: '# Plan\n- Costs' },
+        { type: 'answer', gate: 'outline', gateId: 11, answer: { kind: 'approve' } },
+        { type: 'answer', gate: 'outline', gateId: 11, answer: { kind: 'approve', editedText: '# Plan\n- Costs' } },
       ]);
     });
 
@@ -259,7 +269,7 @@ describe('Panel gate forms', () => {
       assert.equal(f.root.querySelector('.error')?.textContent, 'feedbackRequired');
       type(f.root.querySelectorAll('textarea')[1], '  More on risks  ');
       buttonNamed(f.root, 'requestChanges').click();
-      assert.deepEqual(f.posted, [{ type: 'outline-changes', gateId: 11, feedback: 'More on risks' }]);
+      assert.deepEqual(f.posted, [{ type: 'answer', gate: 'outline', gateId: 11, answer: { kind: 'request-changes', feedback: 'More on risks' } }]);
     });
 
     it('shows the revisions newest first, each with its changes from the one before', () => {
@@ -287,7 +297,7 @@ describe('Panel gate forms', () => {
       buttonNamed(f.root, 'continuePartial').click();
       buttonNamed(f.root, 'abortAnalysis').click();
       assert.deepEqual(
-        f.posted.map((m) => (m.type === 'failures-decide' ? m.decision : m.type)),
+        f.posted.map((m) => (m.type === 'answer' ? m.answer.kind : m.type)),
         ['retry-failed', 'continue-partial', 'abort'],
       );
     });
