@@ -31,10 +31,13 @@ export interface ExtensionSettings {
 }
 
 /**
- * Settings that decide where requests (and with them the API keys) are sent. They are `machine`
- * scoped in package.json, so VS Code never applies a workspace's value; they are also read from
- * the user's own settings only, so a value in a cloned repository's `.vscode/settings.json` is
- * ignored even by a VS Code that did not honour the scope.
+ * Settings that decide where requests (and with them the API keys) are sent. They are
+ * `application` scoped in package.json, so VS Code never applies a workspace's value; they are
+ * also read from the user's own settings only, so a value in a cloned repository's
+ * `.vscode/settings.json` is ignored even by a VS Code that did not honour the scope. (Not
+ * `machine`: in a remote window — Remote-SSH, a dev container, code-server — VS Code ignores a
+ * machine setting from the user settings, and while the window starts it sometimes still reads
+ * it, so the same run could go to the configured gateway or to the default endpoint.)
  */
 export const ENDPOINT_SETTINGS = ['anthropic.baseUrl', 'exa.baseUrl'] as const;
 

@@ -37,9 +37,9 @@ function waitForConfiguration(section: string, timeoutMs = 10_000): Promise<void
 describe('Endpoint settings', function () {
   this.timeout(30_000);
 
-  it('are machine scoped, and Restricted Mode support is declared with what it limits', () => {
+  it('are application scoped (user settings only, honoured in remote windows), and Restricted Mode support is declared with what it limits', () => {
     const props = manifest.contributes.configuration.properties;
-    for (const key of ENDPOINTS) assert.equal(props[key]?.scope, 'machine', `scope of ${key}`);
+    for (const key of ENDPOINTS) assert.equal(props[key]?.scope, 'application', `scope of ${key}`);
     const untrusted = manifest.capabilities?.untrustedWorkspaces;
     assert.equal(untrusted?.supported, 'limited');
     assert.ok(untrusted?.description, 'no description of what works in Restricted Mode');
