@@ -4,7 +4,8 @@
  *
  * - analysts: about ANALYST_TOKENS output tokens each (the analyst prompt asks for 600 to 1,200
  *   words; 1,500 tokens is about 950 words of this prose);
- * - integration: the middle of the range its prompt asks for ("Typical length: A to B words");
+ * - integration: the middle of the range its prompt asks for ("Typical length: A to B words"), or
+ *   when it is written in parts, of the range each part's instructions ask for;
  * - outline: the template's sections as `##` headings, each with the middle of the bullet count
  *   the outline prompt asks for ("write 2 to 6 bullets"), every bullet a full statement;
  * - citation map: one entry per outline point the registry supports, and search queries for as
@@ -132,8 +133,11 @@ function analystAnswer(base: string, id: string): string {
 }
 
 function integrationAnswer(input: AnthropicResponderInput, base: string): string {
-  const words = rangeMiddle(input.system, /Typical length:\s*([\d,]+)\s+to\s+([\d,]+)\s+words/, 1800);
   const analysts = [...new Set([...input.system.matchAll(/<analyst id="([a-z0-9-]+)">/g)].map((m) => m[1]))];
+  const label = input.task?.label ?? '';
+  // One part of an integration written in parts: the length its own instructions ask for.
+  if (label !== 'integration') return integrationPart(input, label, analysts);
+  const words = rangeMiddle(input.system, /Typical length:\s*([\d,]+)\s+to\s+([\d,]+)\s+words/, 1800);
   const parts = [base.trimEnd()];
   const written = base.split(/\s+/).filter(Boolean).length;
   const per = Math.max(50, Math.round((words - written) / Math.max(1, analysts.length)));
@@ -141,6 +145,34 @@ function integrationAnswer(input: AnthropicResponderInput, base: string): string
     parts.push(`### ${SUBJECTS[i % SUBJECTS.length]}`, `${prose(per, i + 11)} [Source: analyst-${id}]`);
   });
   return `${parts.join('\n\n')}\n`;
+}
+
+/** The first `words` words of `text`, its paragraph breaks kept. */
+function exactly(text: string, words: number): string {
+  const out: string[] = [];
+  let left = words;
+  for (const paragraph of text.split('\n\n')) {
+    if (left <= 0) break;
+    const w = paragraph.split(/\s+/).filter(Boolean);
+    out.push(w.slice(0, left).join(' '));
+    left -= w.length;
+  }
+  return out.join('\n\n');
+}
+
+/** A part of the integration (`integration:part:N` or `integration:closing`) at the words it is asked for. */
+function integrationPart(input: AnthropicResponderInput, label: string, analysts: string[]): string {
+  const own = input.lastUserText;
+  const words = rangeMiddle(own, /Typical length of your part:\s*([\d,]+)\s+to\s+([\d,]+)\s+words/, 300);
+  const n = Number(/^integration:part:(\d+)$/.exec(label)?.[1] ?? 0);
+  const heading = n ? (/<part_steps>\n## (.+)/.exec(own)?.[1] ?? `Part ${n}`) : (/^Start with `## (.+?)`/m.exec(own)?.[1] ?? 'Conclusions');
+  // Its paragraphs (about a hundred words each), each closing with the marker of an analyst it
+  // draws on; the heading and the markers count in its words.
+  const markers = analysts.length ? Math.ceil(words / 100) * 2 : 0;
+  const target = Math.max(20, words - heading.split(/\s+/).length - 1 - markers);
+  const paragraphs = exactly(prose(target + 40, n * 13 + 11), target).split('\n\n');
+  const body = paragraphs.map((p, i) => (analysts.length ? `${p} [Source: analyst-${analysts[i % analysts.length]}]` : p));
+  return `## ${heading.trim()}\n\n${body.join('\n\n')}\n`;
 }
 
 function outlineAnswer(input: AnthropicResponderInput): string {

@@ -8,7 +8,10 @@
  *   analyst instructions; the others read both. Overnight, the shared block is written with the
  *   1-hour TTL and everything is billed at the batch price. Output: the length the analyst
  *   instructions ask for (600 to 1,200 words) plus the frontmatter;
- * - integration, outline, citations and full text: the cached prefix read again, their own
+ * - integration in parts (a method with steps): the first part writes the method and the
+ *   analyst outputs as a second cached block, the other parts and the closing read it, and the
+ *   closing is also given the other parts' text;
+ * - integration (one call), outline, citations and full text: the cached prefix read again, their own
  *   instructions, what they are given (analyst outputs, integration, outline) and their output;
  *   the full text's length is the template's target words;
  * - web searches at their price per request.
@@ -24,6 +27,7 @@ import { runCost, unpricedModels, usageCost } from './cost';
 import { errorMessage } from './errors';
 import { sharedPrefix, templateSections } from './promptText';
 import { citableDocuments } from './citable';
+import { planIntegration } from './integrationPlan';
 import type { CitableDocument, SystemBlock } from './ports';
 import { priceFor, type ModelPrice } from './pricing';
 import type { CostEstimate, Proposal, StepName } from './state';
@@ -171,12 +175,18 @@ export async function estimateRun(
   const tpl = lib.templates.find((t) => t.id === p.template) ?? lib.templates[0];
   const targetWords = tpl?.targetWords ?? 2000;
   const language = ctx.state.language;
-  const rendered = (id: 'integration' | 'outline' | 'citations' | 'fulltext'): number => {
+  const method = lib.synthesizers.find((x) => x.id === p.synthesizer)?.method ?? '';
+  const rendered = (id: 'integration' | 'integration-frame' | 'integration-part' | 'integration-closing' | 'outline' | 'citations' | 'fulltext'): number => {
     try {
       const common = { language_name: language };
+      const parts = { part_min_words: '', part_max_words: '' };
       const text =
-        id === 'integration'
-          ? lib.render('integration', { ...common, synthesizer_name: '', synthesizer_method: lib.synthesizers.find((x) => x.id === p.synthesizer)?.method ?? '', analyst_outputs: '' })
+        id === 'integration' || id === 'integration-frame'
+          ? lib.render(id, { ...common, synthesizer_name: '', synthesizer_method: method, analyst_outputs: '' })
+          : id === 'integration-part'
+            ? lib.render(id, { ...common, ...parts, part_number: '', part_count: '', part_steps: '', other_parts: '' })
+          : id === 'integration-closing'
+            ? lib.render(id, { ...common, ...parts, closing_heading: '', closing_method: '', written_parts: '' })
           : id === 'outline'
             ? lib.render('outline', { ...common, template_name: tpl?.name ?? '', template_sections: tpl ? templateSections(tpl) : '', integration: '', previous_outline: '', feedback_history: '' })
             : id === 'citations'
@@ -204,10 +214,28 @@ export async function estimateRun(
     const cold = l === 'high';
     return cost(model, { fresh: own + 40, write: cold ? prefixT : 0, read: cold ? 0 : prefixT, out });
   };
-  const writing = levels((l) => {
+  // The integration in parts: the leader writes the cached method and analyst outputs, the other
+  // parts and the closing read them; each has its own instructions (its steps of the method, the
+  // closing the body parts' text), and together they write the integration's length.
+  const plan = planIntegration(method);
+  const integration = (l: Level): number => {
     const outputs = n * analystOut[l];
+    if (!plan) return step('integrate', rendered('integration') + outputs, INTEGRATION_TOKENS[l], l);
+    const calls = plan.parts.length + 1;
+    const frameT = rendered('integration-frame') + outputs;
+    const own =
+      plan.parts.length * rendered('integration-part') + counter.text(method.length) + rendered('integration-closing') + Math.ceil(INTEGRATION_TOKENS[l] * 0.8) + calls * 40;
+    const cold = l === 'high';
+    return cost(ctx.modelFor('integrate'), {
+      fresh: own,
+      write: frameT + (cold ? prefixT : 0),
+      read: (cold ? calls - 1 : calls) * prefixT + (calls - 1) * frameT,
+      out: INTEGRATION_TOKENS[l],
+    });
+  };
+  const writing = levels((l) => {
     return (
-      step('integrate', rendered('integration') + outputs, INTEGRATION_TOKENS[l], l) +
+      integration(l) +
       step('outline', rendered('outline') + INTEGRATION_TOKENS[l], OUTLINE_TOKENS[l], l) +
       step('citations', rendered('citations') + OUTLINE_TOKENS[l] + sourcesT, CITATIONS_TOKENS[l], l) +
       step('fulltext', rendered('fulltext') + OUTLINE_TOKENS[l] + INTEGRATION_TOKENS[l] + sourcesT + CITATIONS_TOKENS[l], docOut[l], l)

@@ -107,6 +107,31 @@ export interface StepPromptVars {
     synthesizer_method: string;
     analyst_outputs: string;
   };
+  /**
+   * What every writer of a part of the integration shares (a cached block): the integration's
+   * material without the instruction to write it whole. Answer (with a part prompt after it):
+   * the part in markdown, with provenance markers.
+   */
+  'integration-frame': StepPromptVars['integration'];
+  /** The part writer's own part: which steps of the method it applies, what the others cover. */
+  'integration-part': {
+    language_name: string;
+    part_number: string;
+    part_count: string;
+    part_steps: string;
+    other_parts: string;
+    part_min_words: string;
+    part_max_words: string;
+  };
+  /** The closing writer's own part: the conclusions, written last from the other parts' text. */
+  'integration-closing': {
+    language_name: string;
+    closing_heading: string;
+    closing_method: string;
+    written_parts: string;
+    part_min_words: string;
+    part_max_words: string;
+  };
   /** Answer: markdown outline (headings and bullets). */
   outline: {
     language_name: string;
@@ -179,6 +204,9 @@ export const STEP_PROMPT_IDS: StepPromptId[] = [
   'analyst-frame',
   'analyst',
   'integration',
+  'integration-frame',
+  'integration-part',
+  'integration-closing',
   'outline',
   'citations',
   'fulltext',

@@ -93,6 +93,14 @@ const FULLTEXT_PLACEHOLDERS: { [P in keyof StepPromptVars['fulltext']]: true } =
   output_rules: true,
 };
 
+/** The one-call integration prompt and the frame every part writer shares take the same material. */
+const INTEGRATION_PLACEHOLDERS: { [P in keyof StepPromptVars['integration']]: true } = {
+  language_name: true,
+  synthesizer_name: true,
+  synthesizer_method: true,
+  analyst_outputs: true,
+};
+
 /**
  * The placeholders of each step prompt. The mapped type makes the compiler reject a missing or
  * extra name, so this table cannot drift from StepPromptVars in src/core/library.ts.
@@ -112,7 +120,25 @@ const STEP_PLACEHOLDER_TABLE: { [K in StepPromptId]: { [P in keyof StepPromptVar
   },
   'analyst-frame': { language_name: true, synthesizer_name: true, output_rules: true },
   analyst: { analyst_name: true, analyst_focus: true, analyst_method: true, required_fields: true },
-  integration: { language_name: true, synthesizer_name: true, synthesizer_method: true, analyst_outputs: true },
+  integration: INTEGRATION_PLACEHOLDERS,
+  'integration-frame': INTEGRATION_PLACEHOLDERS,
+  'integration-part': {
+    language_name: true,
+    part_number: true,
+    part_count: true,
+    part_steps: true,
+    other_parts: true,
+    part_min_words: true,
+    part_max_words: true,
+  },
+  'integration-closing': {
+    language_name: true,
+    closing_heading: true,
+    closing_method: true,
+    written_parts: true,
+    part_min_words: true,
+    part_max_words: true,
+  },
   outline: {
     language_name: true,
     template_name: true,

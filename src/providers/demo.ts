@@ -262,6 +262,18 @@ function sectionAnswer(req: DemoRequest, ex: WorkedExample): { text: string; quo
   return { text: `${text}\n`, quotes: whole.bySection.get(heading) ?? new Map() };
 }
 
+/**
+ * The integration, or one part of it when it is written in parts: the worked example's
+ * synthesis is its closing part; the other parts say which step of the method they stand for.
+ */
+function integrationAnswer(req: DemoRequest, ex: WorkedExample): string {
+  if (!/^integration:part:\d+$/.test(req.label)) return ex.integration;
+  const step = /<part_steps>\n## (.+)/.exec(req.user)?.[1]?.trim() ?? '';
+  return italian(req)
+    ? `## ${step}\n\nQuesta parte illustrativa mostra dove l'integrazione applica il passo «${step}» del metodo ai risultati degli analisti; la sintesi dell'esempio è nella parte conclusiva.\n`
+    : `## ${step}\n\nThis illustrative part shows where the integration applies the method's step "${step}" to the analysts' findings; the worked example's synthesis is in the closing part.\n`;
+}
+
 /** The canned answer for one request. */
 export function demoAnswer(req: DemoRequest): string {
   const ex = example(req);
@@ -277,7 +289,7 @@ export function demoAnswer(req: DemoRequest): string {
     case 'analysts':
       return analystAnswer(req, ex, req.label.replace(/^analyst:/, ''));
     case 'integrate':
-      return ex.integration;
+      return integrationAnswer(req, ex);
     case 'outline':
       return ex.outline;
     case 'citations':

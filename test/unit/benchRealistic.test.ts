@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { outlineSections, prose, realisticResponder, ANALYST_TOKENS, REALISTIC_TEMPLATE } from '../../bench/realistic';
 import { validateAnalystOutput } from '../../src/core/checks';
+import { planIntegration } from '../../src/core/integrationPlan';
 import { templateSections } from '../../src/core/promptText';
 import { bundledLibrary } from '../helpers/fakeRun';
 
@@ -48,6 +49,45 @@ describe('the realistic-length scenario of the benchmark', () => {
     // The prompt asks for 1,200 to 2,500 words: the middle of the range.
     assert.ok(Math.abs(words(integration) - 1850) < 150, `${words(integration)} words`);
     assert.match(integration, /\[Source: analyst-risk\]/);
+
+    // Written in parts: each part at the middle of the range its own instructions ask for,
+    // together the length of the one-call integration, every part with its markers.
+    const method = lib.synthesizers.find((x) => x.id === 'market-entry')!.method;
+    const plan = planIntegration(method)!;
+    const frame = lib.render('integration-frame', {
+      language_name: 'English',
+      synthesizer_name: 'Market entry',
+      synthesizer_method: method,
+      analyst_outputs: '<analyst id="market">\nfindings\n</analyst>\n<analyst id="risk">\nfindings\n</analyst>',
+    });
+    const partsOf = [] as string[];
+    for (const p of plan.parts) {
+      const own = lib.render('integration-part', {
+        language_name: 'English',
+        part_number: String(p.n),
+        part_count: String(plan.parts.length),
+        part_steps: p.steps.map((x) => `## ${x.title}\n${x.text}`).join('\n\n'),
+        other_parts: '- (the others)',
+        part_min_words: String(p.minWords),
+        part_max_words: String(p.maxWords),
+      });
+      const part = await answer('integrate', `integration:part:${p.n}`, frame, own);
+      assert.ok(part.startsWith(`## ${p.steps[0].title}\n`), part.slice(0, 60));
+      assert.ok(Math.abs(words(part) - (p.minWords + p.maxWords) / 2) < 40, `part ${p.n}: ${words(part)} words`);
+      assert.match(part, /\[Source: analyst-market\]/);
+      partsOf.push(part);
+    }
+    const closingOwn = lib.render('integration-closing', {
+      language_name: 'English',
+      closing_heading: plan.closing.title,
+      closing_method: plan.closing.method,
+      written_parts: partsOf.join('\n\n'),
+      part_min_words: String(plan.closing.minWords),
+      part_max_words: String(plan.closing.maxWords),
+    });
+    const closing = await answer('integrate', 'integration:closing', frame, closingOwn);
+    assert.ok(closing.startsWith(`## ${plan.closing.title}\n`));
+    assert.ok(Math.abs(words([...partsOf, closing].join('\n\n')) - 1850) < 150, `${words([...partsOf, closing].join(' '))} words in parts`);
 
     const outlinePrompt = lib.render('outline', {
       language_name: 'English',

@@ -83,6 +83,29 @@ function realisticVars(lib: PromptLibrary): { [K in keyof StepPromptVars]: StepP
       synthesizer_method: synth.method,
       analyst_outputs: '<analyst id="market">\nKey findings:\n  - Il mercato cresce del 7% annuo.\n</analyst>',
     },
+    'integration-frame': {
+      language_name,
+      synthesizer_name: synth.name,
+      synthesizer_method: synth.method,
+      analyst_outputs: '<analyst id="market">\nKey findings:\n  - Il mercato cresce del 7% annuo.\n</analyst>',
+    },
+    'integration-part': {
+      language_name,
+      part_number: '2',
+      part_count: '6',
+      part_steps: '## 2. Market attractiveness\n- Size (TAM/SAM/SOM), growth and its drivers.',
+      other_parts: '- Part 1: 1. Define the target market and the ambition\n- The closing part, written last from the other parts: Conclusion',
+      part_min_words: '200',
+      part_max_words: '410',
+    },
+    'integration-closing': {
+      language_name,
+      closing_heading: 'Conclusion',
+      closing_method: 'A clear go / no-go / go-with-conditions, the recommended market and mode, and the first 90 days.',
+      written_parts: '## 2. Attrattività del mercato\nIl mercato è attraente [Source: analyst-market].',
+      part_min_words: '240',
+      part_max_words: '500',
+    },
     outline: {
       language_name,
       template_name: template.name,
@@ -209,7 +232,14 @@ test('every step prompt uses exactly its placeholders and renders with realistic
     // The analyst's own part is always sent after the shared analyst frame, and a section
     // writer's after the section frame: check them together.
     const own = lib.render(id, vars[id] as never);
-    const frame = id === 'analyst' ? 'analyst-frame' : id === 'fulltext-section' || id === 'fulltext-summary' ? 'fulltext-frame' : null;
+    const frame =
+      id === 'analyst'
+        ? 'analyst-frame'
+        : id === 'fulltext-section' || id === 'fulltext-summary'
+          ? 'fulltext-frame'
+          : id === 'integration-part' || id === 'integration-closing'
+            ? 'integration-frame'
+            : null;
     const text = frame ? lib.render(frame, vars[frame] as never) + own : own;
     assert.ok(own.length > 200 && text.length > 400, `${id} renders to real text`);
     assert.doesNotMatch(text.replace(/\{\{max\}\}/g, ''), /\{\{\s*[\w.-]+\s*\}\}/, `${id}: no placeholder left`);
@@ -254,6 +284,11 @@ test('the writing steps state the citation and marker conventions', async () => 
   assert.match(full, /no bibliography/);
   const integration = lib.render('integration', vars.integration);
   assert.ok(integration.includes('[Source: analyst-market]') && integration.includes('`[S2]`'));
+  // The parts of an integration written in parts keep the same markers (their shared frame).
+  const integrationFrame = lib.render('integration-frame', vars['integration-frame']);
+  assert.ok(integrationFrame.includes('[Source: analyst-market]') && integrationFrame.includes('`[S2]`'));
+  assert.match(lib.render('integration-part', vars['integration-part']), /Keep the provenance markers/);
+  assert.match(lib.render('integration-closing', vars['integration-closing']), /keep its provenance markers/);
   const analyst = lib.render('analyst-frame', vars['analyst-frame']) + lib.render('analyst', vars.analyst);
   for (const key of ['analyst', 'key_findings', 'confidence', 'sources', 'assumptions', 'open_questions']) {
     assert.ok(analyst.includes(`\`${key}\``), `analyst prompt names ${key}`);

@@ -36,6 +36,7 @@ import { stripOuterFence } from '../modelAnswers';
 import type { ModelMessage, SystemBlock } from '../ports';
 import type { PlannedSection, SectionPlan } from '../sectionPlan';
 import { logDropped } from './fulltext';
+import { inParallel } from '../parallel';
 
 /** What the sections may cite, and how (the one-call document's rules, fulltext.ts). */
 export interface SectionEvidenceRules {
@@ -184,25 +185,6 @@ async function writeSection(
   }
   draft.set(section, '');
   throw new GateError('fulltext', 'full-text', `The full text failed its checks: section "${section.heading}": ${lastError}`);
-}
-
-/** Runs `task` over `items`, at most `limit` at a time; the first error is thrown once all have stopped. */
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>, gate?: Promise<void>): Promise<void> {
-  let next = 0;
-  const failure: { error?: unknown; failed: boolean } = { failed: false };
-  const worker = async (w: number) => {
-    if (gate && w > 0) await gate;
-    while (next < items.length && !failure.failed) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error) {
-        if (!failure.failed) Object.assign(failure, { error, failed: true });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, w) => worker(w)));
-  if (failure.failed) throw failure.error;
 }
 
 /**
