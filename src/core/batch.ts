@@ -74,7 +74,7 @@ export async function runThroughBatch(ctx: RunContext, specs: CallSpec[]): Promi
     if (matched === 0 && s.overnight!.problem === 'adopted') {
       // The batch found after an interrupted submission was not this run's: send ours.
       s.overnight = { requests: {}, status: 'submitting', polls: 0 };
-      await ctx.checkpoint();
+      ctx.checkpoint();
       return runThroughBatch(ctx, specs);
     }
   } finally {
@@ -101,8 +101,8 @@ async function submit(ctx: RunContext, api: MessageBatches, requests: Array<Batc
         o.problem = 'adopted';
         ctx.log.info(`Found the batch ${o.batchId} sent before the run stopped; it is not sent again.`);
         ctx.runLog.note({ step: 'analysts', message: `Overnight: found the batch ${o.batchId} sent before the interruption (not sent again).` });
-        await ctx.checkpoint();
-        await ctx.flush();
+        ctx.checkpoint();
+        await ctx.saved();
         return o.batchId;
       }
     } catch (err) {
@@ -114,8 +114,8 @@ async function submit(ctx: RunContext, api: MessageBatches, requests: Array<Batc
   o.submittingSince = ctx.now();
   o.status = 'submitting';
   // On disk before the request leaves: a kill from here on finds the batch instead of resending.
-  await ctx.checkpoint();
-  await ctx.flush();
+  ctx.checkpoint();
+  await ctx.saved();
   try {
     const created = await api.create(
       requests.map(({ customId, request }) => ({ customId, request })),
@@ -130,13 +130,13 @@ async function submit(ctx: RunContext, api: MessageBatches, requests: Array<Batc
     o.problem = `The batch could not be sent (${errorMessage(err)}); the analysts run as normal calls.`;
     ctx.log.warn(o.problem);
     ctx.runLog.note({ step: 'analysts', message: o.problem });
-    await ctx.checkpoint();
+    ctx.checkpoint();
     return null;
   }
   ctx.runLog.note({ step: 'analysts', message: `Overnight: ${requests.length} analyst request(s) sent as the batch ${o.batchId}.` });
   ctx.emit({ type: 'overnight', status: 'submitted', batchId: o.batchId });
-  await ctx.checkpoint();
-  await ctx.flush();
+  ctx.checkpoint();
+  await ctx.saved();
   return o.batchId;
 }
 
@@ -152,14 +152,14 @@ async function poll(ctx: RunContext, api: MessageBatches, batchId: string): Prom
       if (st.processing === 'ended') {
         o.status = 'results-ready';
         ctx.emit({ type: 'overnight', status: 'results-ready', batchId });
-        await ctx.checkpoint();
+        ctx.checkpoint();
         return;
       }
       if (o.status !== 'in-progress') {
         o.status = 'in-progress';
         ctx.emit({ type: 'overnight', status: 'in-progress', batchId });
       }
-      await ctx.checkpoint();
+      ctx.checkpoint();
     } catch (err) {
       rethrowCancel(ctx, err);
       // The SDK already retried; the batch lives on the server: keep polling, more slowly.
@@ -181,7 +181,7 @@ async function collect(ctx: RunContext, api: MessageBatches, batchId: string, re
     o.status = 'done';
     o.problem = `The results of the batch ${batchId} could not be read (${errorMessage(err)}); the analysts run as normal calls.`;
     ctx.log.warn(o.problem);
-    await ctx.checkpoint();
+    ctx.checkpoint();
     return -1;
   }
   const byId = new Map(requests.map((r) => [r.customId, r]));
@@ -202,6 +202,6 @@ async function collect(ctx: RunContext, api: MessageBatches, batchId: string, re
     o.status = 'done';
     if (o.problem === 'adopted') delete o.problem;
   }
-  await ctx.checkpoint();
+  ctx.checkpoint();
   return ours;
 }

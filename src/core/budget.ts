@@ -42,7 +42,15 @@ export class BudgetGuard {
   private question: Promise<BudgetDecision> | null = null;
   private readonly skipping = new Set<StepName>();
 
-  constructor(private readonly ctx: RunContext) {}
+  /**
+   * `beforePaidWork` runs first thing of every reservation: it hands the last checkpoint to the
+   * store and throws when the run is cancelled or a write failed (context.ts), so nothing is
+   * paid for that could not be recorded.
+   */
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly beforePaidWork: () => void,
+  ) {}
 
   /** The run's budget now, or `null` when it has none (or bills nothing: demo mode). */
   limit(): number | null {
@@ -84,12 +92,13 @@ export class BudgetGuard {
   }
 
   /**
-   * Reserves `boundUsd` for a paid call about to start; resolves with the release to call when
-   * the call has ended (its real cost is then in the state). Waits at the budget gate when the
+   * Reserves `boundUsd` for a paid call about to start (after `beforePaidWork`); resolves with
+   * the release to call when the call has ended (its real cost is then in the state). Waits at the budget gate when the
    * call could take the run past its budget. Throws BudgetStop (skip the call) or
    * CancelledByPerson (stop the run) as the person decides.
    */
   async reserve(boundUsd: number, where: { step: StepName; label: string; partialAllowed: boolean }): Promise<() => void> {
+    this.beforePaidWork();
     for (;;) {
       if (where.partialAllowed && this.skipping.has(where.step)) throw new BudgetStop(where.step);
       const limit = this.limit();
@@ -124,7 +133,6 @@ export class BudgetGuard {
 
   private async ask(view: Parameters<NonNullable<RunContext['reviewer']['decideOnBudget']>>[0]): Promise<BudgetDecision> {
     const ctx = this.ctx;
-    await ctx.flush();
     await ctx.awaitPerson('budget');
     ctx.runLog.gate({ step: view.step, gate: 'budget', passed: false, detail: `spent $${view.spentUsd.toFixed(4)}, next call up to $${view.nextCallUsd.toFixed(4)}, budget $${view.budgetUsd.toFixed(2)}` });
     const decision: BudgetDecision = ctx.reviewer.decideOnBudget

@@ -14,6 +14,7 @@ import { CancelledError, isAbortError } from './errors';
 import type { PromptLibrary } from './library';
 import type { Clock, Documents, LanguageModel, Log, ModelRequest, ModelResponse, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import { RunLog } from './runLog';
+import { StateSaves } from './stateSaves';
 import { redactKeyShapedText } from './secrets';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
 import { textDocuments } from './textDocuments';
@@ -40,9 +41,7 @@ export class RunContext {
   /** The hard budget: every paid call reserves its upper bound here first. */
   readonly budget: BudgetGuard;
   private readonly onEvent: (event: WorkflowEvent) => void;
-  private readonly pendingSaves = new Set<Promise<void>>();
-  private snapshotDue = false;
-  private saveError: Error | null = null;
+  private readonly saves: StateSaves;
   /** Calls under way, by key (a prefetched call is awaited rather than made twice). */
   private readonly inFlight = new Map<string, Promise<ModelCallRecord>>();
   /** Cached prefixes known to be in the provider's cache: text -> time of the call that used it. */
@@ -66,7 +65,8 @@ export class RunContext {
     this.prices = deps.prices ?? DEFAULT_PRICES;
     this.onEvent = deps.onEvent ?? (() => {});
     this.runLog = new RunLog(this.store, state.id, this.clock, this.log);
-    this.budget = new BudgetGuard(this);
+    this.saves = new StateSaves(this.store, () => this.state);
+    this.budget = new BudgetGuard(this, () => this.beforePaidWork());
   }
 
   /** The run's cost so far and its budget, for the status bar and the panel. */
@@ -103,48 +103,51 @@ export class RunContext {
   }
 
   /**
-   * Checkpoints the state. Checkpoints asked for in one burst of work share one snapshot, taken
-   * at the next turn of the event loop or before the next model call or search starts —
-   * whichever comes first — so a recorded answer is always handed to the store before anything
-   * else is paid for. The store writes snapshots in order (atomically) while the run goes on,
-   * keeping the disk off the critical path. A failed write stops the run before its next model
-   * call or gate (`flush`, `assertSaved`), so nothing is paid for that could not be recorded.
+   * The save protocol, all a step needs to know: call `checkpoint()` after changing the state.
+   * Checkpoints taken in one burst of work share one snapshot, handed to the store at the next
+   * turn of the event loop, or sooner: before the next paid call starts (model call, search,
+   * page lookup, batch — every one reserves its budget first, and the reservation hands the
+   * snapshot over, see `beforePaidWork`) and before the next human gate (`awaitPerson`). So a
+   * recorded answer is always with the store before anything else is paid for. The store
+   * writes snapshots in order (atomically) while the run goes on, keeping the disk off the
+   * critical path. A failed write stops the run at its next checkpoint, paid call or gate, so
+   * nothing is paid for that could not be recorded. `await saved()` where the state must be on
+   * disk before going on (the start and the end of a run, a batch about to be sent).
    */
-  async checkpoint(): Promise<void> {
-    this.assertSaved();
+  checkpoint(): void {
+    this.saves.throwIfFailed();
     this.state.updatedAt = this.now();
     this.emit({ type: 'state', state: this.state });
-    if (this.snapshotDue) return;
-    this.snapshotDue = true;
-    setImmediate(() => this.snapshot());
-  }
-
-  /** Hands the state to the store now if a checkpoint is waiting for its snapshot. */
-  snapshot(): void {
-    if (!this.snapshotDue) return;
-    this.snapshotDue = false;
-    const saving = this.store.save(this.state).catch((err: unknown) => {
-      this.saveError ??= err instanceof Error ? err : new Error(String(err));
-    });
-    this.pendingSaves.add(saving);
-    void saving.finally(() => this.pendingSaves.delete(saving));
+    this.saves.want();
   }
 
   /** Waits until every checkpoint taken so far is on disk; throws if one could not be written. */
-  async flush(): Promise<void> {
-    this.snapshot();
-    while (this.pendingSaves.size > 0) await Promise.all([...this.pendingSaves]);
-    this.assertSaved();
+  async saved(): Promise<void> {
+    await this.saves.settled();
+    this.saves.throwIfFailed();
   }
 
-  /** Forgets a failed save, to try once more to record how the run stopped. */
-  clearSaveError(): void {
-    this.saveError = null;
+  /**
+   * The last save of a run that stopped: waits for the writes under way, then saves the state
+   * once more — even after a failed write, to record how the run stopped (this write supersedes
+   * the one that failed). Throws if this write fails too.
+   */
+  async savedAfterStop(): Promise<void> {
+    await this.saves.settled();
+    this.saves.forgetFailure();
+    this.checkpoint();
+    await this.saved();
   }
 
-  /** Throws the error of a failed save, if any. */
-  assertSaved(): void {
-    if (this.saveError) throw this.saveError;
+  /**
+   * What comes before any paid work (the budget guard runs it first thing of every
+   * reservation): the run is not cancelled, the last checkpoint is handed to the store and no
+   * write has failed.
+   */
+  private beforePaidWork(): void {
+    this.throwIfCancelled();
+    this.saves.handOver();
+    this.saves.throwIfFailed();
   }
 
   /**
@@ -225,9 +228,6 @@ export class RunContext {
   }
 
   private async makeCall(spec: CallSpec): Promise<ModelCallRecord> {
-    this.throwIfCancelled();
-    this.snapshot();
-    this.assertSaved();
     const request = this.requestFor(spec);
     const release = await this.budget.reserve(this.budget.callBound(request), {
       step: spec.step,
@@ -330,18 +330,22 @@ export class RunContext {
       stopReason: record.stopReason,
     });
     this.emitCost();
-    await this.checkpoint();
+    this.checkpoint();
     return record;
   }
 
-  /** Marks the run as waiting for the person at `gate`, saved before the person is asked. */
+  /**
+   * Marks the run as waiting for the person at `gate`, handed to the store before the person is
+   * asked (a failed write stops the run here instead).
+   */
   async awaitPerson(gate: NonNullable<WorkflowState['awaiting']>): Promise<void> {
+    this.saves.throwIfFailed();
     this.state.awaiting = gate;
     this.state.status = 'awaiting';
     // Written while the person reads the gate (a few milliseconds); a crash before it lands
     // resumes from the previous checkpoint and asks the same gate again.
-    await this.checkpoint();
-    this.snapshot();
+    this.checkpoint();
+    this.saves.handOver();
     this.emit({ type: 'awaiting', gate });
   }
 

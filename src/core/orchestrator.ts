@@ -57,8 +57,8 @@ export class Orchestrator {
     const now = (this.deps.clock ?? { now: () => new Date() }).now();
     const state = createState({ id: defaultRunId(problem, now), problem, now, demo: this.deps.model.demo === true });
     const ctx = new RunContext(state, this.deps, options.signal);
-    await ctx.checkpoint();
-    await ctx.flush();
+    ctx.checkpoint();
+    await ctx.saved();
     ctx.runLog.header(state);
     return this.drive(ctx);
   }
@@ -73,7 +73,7 @@ export class Orchestrator {
     ctx.record(state.step, 'resume', loaded.recoveredFromBackup ?? '');
     state.status = 'running';
     await this.reportChangedDocuments(ctx);
-    await ctx.checkpoint();
+    ctx.checkpoint();
     return this.drive(ctx);
   }
 
@@ -107,14 +107,14 @@ export class Orchestrator {
         ctx.record(step, 'end');
         ctx.runLog.stepEnd(step, Date.now() - started, runCost(s) - costBefore);
         s.step = nextStep(step);
-        await ctx.checkpoint();
+        ctx.checkpoint();
         ctx.emit({ type: 'step-end', step });
       }
       assertCanStart(s, 'done');
       s.status = 'done';
       s.awaiting = null;
-      await ctx.checkpoint();
-      await ctx.flush();
+      ctx.checkpoint();
+      await ctx.saved();
       await ctx.runLog.summary(s);
       return { state: s };
     } catch (err) {
@@ -146,10 +146,7 @@ export class Orchestrator {
     await ctx.settle();
     for (const a of Object.values(s.analysts)) resetInterrupted(a);
     try {
-      await ctx.flush().catch(() => undefined);
-      ctx.clearSaveError();
-      await ctx.checkpoint();
-      await ctx.flush();
+      await ctx.savedAfterStop();
     } catch (saveErr) {
       ctx.log.error(`The state could not be saved after the run stopped: ${errorMessage(saveErr)}`);
       await this.recordStop(s, saveErr);

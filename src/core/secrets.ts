@@ -51,6 +51,22 @@ export function redactKeyShaped<T>(value: T): { value: T; redacted: number } {
 /** Shorter configured values are not looked for (they would match ordinary text). */
 const MIN_SECRET_LENGTH = 12;
 
+function configuredSecrets(secrets: Iterable<string | undefined>): string[] {
+  return [...secrets].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_SECRET_LENGTH).map((s) => s.trim());
+}
+
+/**
+ * Whether `json`, the JSON text of a value, may hold text shaped like an API key or one of
+ * `secrets`. When it cannot, `findSecret` and `redactKeyShaped` would find nothing in that
+ * value: both look at its strings and field names, all of whose text is in the JSON (a key's
+ * characters and printable ASCII are written as they are, `"` and `\` escaped alike in the
+ * secret looked for). A secret with other characters always answers "may".
+ */
+export function jsonMayHoldSecret(json: string, secrets: Iterable<string | undefined> = []): boolean {
+  if (ANTHROPIC_KEY_SHAPE.test(json)) return true;
+  return configuredSecrets(secrets).some((s) => !/^[\x20-\x7e]*$/.test(s) || json.includes(JSON.stringify(s).slice(1, -1)));
+}
+
 type SecretKind = 'anthropic-key' | 'configured-key';
 
 /**
@@ -63,11 +79,11 @@ export function findSecret(
   secrets: Iterable<string | undefined> = [],
   options: { keyShaped?: boolean } = {},
 ): { path: string; kind: SecretKind } | null {
-  const known = [...secrets].filter((s): s is string => typeof s === 'string' && s.trim().length >= MIN_SECRET_LENGTH);
+  const known = configuredSecrets(secrets);
   const shapes = options.keyShaped ?? true;
   const check = (text: string): SecretKind | null => {
     if (shapes && ANTHROPIC_KEY_SHAPE.test(text)) return 'anthropic-key';
-    if (known.some((s) => text.includes(s.trim()))) return 'configured-key';
+    if (known.some((s) => text.includes(s))) return 'configured-key';
     return null;
   };
   const walk = (v: unknown, at: string): { path: string; kind: SecretKind } | null => {

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { readSummary, writeSummary } from './runIndex';
 import { summarizeRun } from './runSummary';
 import type { Log, LoadResult, RunSummary, StateStore } from './ports';
-import { findSecret, redactKeyShaped } from './secrets';
+import { findSecret, jsonMayHoldSecret, redactKeyShaped } from './secrets';
 import { WorkflowStateSchema, type WorkflowState } from './state';
 import { BACKUP_FILE, STATE_FILE, StateFiles } from './stateFile';
 import { describeZodIssues, fsCodeOf, fsFailure, messageOf, StateStoreError } from './storeErrors';
@@ -103,21 +103,31 @@ export class FileStateStore implements StateStore {
       }
       id = parsed.data.id;
       this.checkId(id);
-      const secret = findSecret(parsed.data, this.secrets(), { keyShaped: false });
-      if (secret) {
-        throw new StateStoreError(
-          'secret',
-          `Refusing to save the state of analysis "${id}": the field ${secret.path} contains one of the configured API keys. ` +
-            'API keys are never written to disk. Remove the key from the problem, the answers or the context documents and start again.',
-        );
+      const secrets = [...this.secrets()];
+      // Serialized now: later changes to the object do not leak into this save. The JSON text
+      // shows whether any string may hold a key: almost always not, and then neither walk
+      // below is needed.
+      text = `${JSON.stringify(parsed.data)}\n`;
+      let clean: WorkflowState = parsed.data;
+      if (jsonMayHoldSecret(text, secrets)) {
+        const secret = findSecret(parsed.data, secrets, { keyShaped: false });
+        if (secret) {
+          throw new StateStoreError(
+            'secret',
+            `Refusing to save the state of analysis "${id}": the field ${secret.path} contains one of the configured API keys. ` +
+              'API keys are never written to disk. Remove the key from the problem, the answers or the context documents and start again.',
+          );
+        }
+        // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
+        const redacted = redactKeyShaped(parsed.data);
+        if (redacted.redacted > 0) {
+          this.log?.warn(`Analysis "${id}": ${redacted.redacted} text(s) shaped like an API key were redacted before saving.`);
+          clean = redacted.value;
+          text = `${JSON.stringify(clean)}\n`;
+        }
       }
-      // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
-      const clean = redactKeyShaped(parsed.data);
-      if (clean.redacted > 0) this.log?.warn(`Analysis "${id}": ${clean.redacted} text(s) shaped like an API key were redacted before saving.`);
-      // Serialized now: later changes to the object do not leak into this save.
-      text = `${JSON.stringify(clean.value)}\n`;
       // The summary is written next to the state: from the redacted state too.
-      summary = summarizeRun(clean.value);
+      summary = summarizeRun(clean);
     } catch (err) {
       return Promise.reject(err);
     }

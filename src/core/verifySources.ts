@@ -61,9 +61,6 @@ async function lookup(ctx: RunContext, url: string): Promise<PageLookup | 'looku
 }
 
 async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup | 'run-budget'> {
-  ctx.throwIfCancelled();
-  ctx.snapshot();
-  ctx.assertSaved();
   let release: () => void;
   try {
     // A paid call like a search: its upper bound is reserved against the run's budget first.
@@ -111,7 +108,7 @@ async function fetchPage(ctx: RunContext, url: string): Promise<PageLookup | 'ru
     durationMs: record.durationMs,
     costUsd: record.costUsd,
   });
-  await ctx.checkpoint();
+  ctx.checkpoint();
   return record;
 }
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultRunId } from '../../src/core/runSummary';
-import { findSecret } from '../../src/core/secrets';
+import { findSecret, jsonMayHoldSecret, redactKeyShaped } from '../../src/core/secrets';
 import { FileStateStore } from '../../src/core/stateStore';
 import { StateStoreError } from '../../src/core/storeErrors';
 import { nodeFileSystem, type StoreFileSystem } from '../../src/core/storeFiles';
@@ -439,6 +439,49 @@ test('findSecret finds keys in nested values and object keys, and ignores ordina
   assert.equal(findSecret({ meta: { 'sk-ant-api03-abcdefghijkl': 1 } })?.path, 'meta (one of its field names)');
   assert.equal(findSecret({ text: 'ask-ant colonies; sk-ant- alone' }), null);
   assert.equal(findSecret('plain'), null);
+});
+
+test('the JSON text of a value says "may hold a secret" whenever the walks would find one', () => {
+  const secrets = ['exa-key-1234567890abcd', 'quote"and\\slash-12345', 'clé-secrète-àèìòù-12'];
+  const texts = [
+    'plain text',
+    'x sk-ant-api03-abcdefghijk y',
+    'sk-ant- alone',
+    'line\nsk-ant-abcdefgh',
+    'tab\tsk-ant-\nabcdefgh',
+    ...secrets.map((s) => `before ${s} after`),
+    'quote"and\\slash-1234',
+    'exa-key-1234567890abc',
+    '\u0000 control \u001f and "quotes" \\ backslashes',
+  ];
+  const ascii = secrets.slice(0, 2);
+  let hits = 0;
+  for (const text of texts) {
+    for (const value of [{ text }, { list: ['a', { [text]: 1 }] }, { nested: { deep: [text, 'other'] } }]) {
+      const json = JSON.stringify(value);
+      const found = (list: string[]) => findSecret(value, list) !== null || redactKeyShaped(value).redacted > 0;
+      if (found(secrets)) assert.ok(jsonMayHoldSecret(json, secrets), `missed in ${json}`);
+      // With printable ASCII secrets, the text answers exactly as the walks.
+      assert.equal(jsonMayHoldSecret(json, ascii), found(ascii), json);
+      if (found(ascii)) hits++;
+    }
+  }
+  assert.equal(hits, 4 * 3);
+  // Ordinary states need no walk; a secret of non-ASCII characters always gets one.
+  assert.equal(jsonMayHoldSecret(JSON.stringify(makeState('run-f')), ['exa-key-1234567890abcd']), false);
+  assert.equal(jsonMayHoldSecret(JSON.stringify(makeState('run-f')), ['clé-secrète-àèìòù-12']), true);
+});
+
+test('a state whose text only looks like a key is saved redacted, and the summary too', async () => {
+  const root = await tempRoot();
+  const log = recordingLog();
+  const store = new FileStateStore(root, { secrets: noSecrets, log });
+  await store.save(makeState('run-r', { title: 'about sk-ant-api03-abcdefghijkl' }));
+  const text = await fs.readFile(store.statePath('run-r'), 'utf8');
+  assert.ok(!text.includes('sk-ant-api03'));
+  assert.match(text, /\[redacted: text shaped like an API key\]/);
+  assert.ok(!(await store.list())[0].title.includes('sk-ant-api03'));
+  assert.equal(log.warnings.length, 1);
 });
 
 test('an invalid state is refused before anything is written', async () => {

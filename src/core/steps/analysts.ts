@@ -108,7 +108,7 @@ async function runOne(
         run.errors.push(`Skipped: the budget of the run was reached (attempt ${attempt} not made).`);
         onBegin?.();
         ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] });
-        await ctx.checkpoint();
+        ctx.checkpoint();
         return;
       }
       const reason = `Attempt ${attempt}: the model call failed: ${errorMessage(err)}`;
@@ -140,7 +140,7 @@ async function runOne(
         ctx.log.warn(`The ${def.name} output could not be written to the workspace: ${errorMessage(err)}`);
       }
       ctx.emit({ type: 'analyst-done', analyst: run.id, path: run.documentPath });
-      await ctx.checkpoint();
+      ctx.checkpoint();
       return;
     } catch (err) {
       const reason = `Attempt ${attempt}: ${errorMessage(err)}`;
@@ -160,7 +160,7 @@ async function runOne(
   }
   run.status = 'failed';
   ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] ?? '' });
-  await ctx.checkpoint();
+  ctx.checkpoint();
 }
 
 type ModelCallRecordBlocks = Awaited<ReturnType<RunContext['call']>>['blocks'];
@@ -283,7 +283,7 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
   // attempt, whose answer is reused if it had finished.
   for (const r of Object.values(s.analysts)) resetInterrupted(r);
   await choosePassagesForAnalysts(ctx);
-  await ctx.checkpoint();
+  ctx.checkpoint();
   if (proposal.overnight && ctx.model.batches && !ctx.model.demo) {
     // Overnight: the first attempts go out as one batch, each the request its normal call would
     // make (the attached documents included); their answers are then validated and their

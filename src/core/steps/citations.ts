@@ -159,13 +159,8 @@ async function searchGaps(ctx: RunContext, queries: string[]): Promise<{ results
     const known = s.searches.some((x) => x.key === key) || fresh.some((f) => searchKey(f) === key);
     if (!known && s.searches.length + fresh.length < ctx.settings.maxSearchesPerAnalysis) fresh.push(q);
   }
-  let fetched: Fetched[] = [];
-  if (fresh.length) {
-    ctx.throwIfCancelled();
-    ctx.snapshot();
-    ctx.assertSaved();
-    fetched = await Promise.all(fresh.map((q) => fetchGap(ctx, q)));
-  }
+  // Each search reserves its budget first, which hands the last checkpoint to the store.
+  const fetched = fresh.length ? await Promise.all(fresh.map((q) => fetchGap(ctx, q))) : [];
   const out = queries.map((q) => {
     const key = searchKey(q);
     const recorded = s.searches.find((x) => x.key === key);
@@ -176,7 +171,7 @@ async function searchGaps(ctx: RunContext, queries: string[]): Promise<{ results
     const f = fetched.find((x) => x.key === key);
     return f ? registerGap(ctx, f) : [];
   });
-  if (fetched.length) await ctx.checkpoint();
+  if (fetched.length) ctx.checkpoint();
   return { results: out, asked: fresh.length };
 }
 

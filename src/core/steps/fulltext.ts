@@ -177,7 +177,7 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
     // The text is kept in the state, so nothing is lost: the person can save it once fixed.
     s.errors.push({ at: ctx.now(), step: 'fulltext', message: `The final document could not be saved: ${errorMessage(err)}` });
     s.finalDocument = { markdown, frontmatter: frontmatter as unknown as Record<string, unknown> };
-    await ctx.checkpoint();
+    ctx.checkpoint();
     throw new Error(`The final document could not be saved to ${file}: ${errorMessage(err)} Its text is kept; resume to save it again.`);
   }
   s.finalDocument = { path: written, markdown, frontmatter: frontmatter as unknown as Record<string, unknown> };
