@@ -6,21 +6,7 @@
  */
 import type { StepName, TokenUsage, WorkflowState } from './state';
 import type { DocumentType } from '../shared/workflowNames';
-import type {
-  BudgetDecision,
-  BudgetView,
-  ClarificationAnswer,
-  ClarificationQuestion,
-  FailureDecision,
-  FailureView,
-  OutlineDecision,
-  OutlineView,
-  ProposalDecision,
-  ProposalView,
-  SourceChoice,
-  SourceChoiceRequest as SourceChoiceRequestData,
-  SourcesPreview,
-} from '../shared/gates';
+import type * as gates from '../shared/gates';
 
 // ---------------------------------------------------------------------------------------------
 // Language model
@@ -232,25 +218,25 @@ export type {
 } from '../shared/gates';
 
 /** The sources gate's request, with the preview the gate calls as documents are added. */
-export interface SourceChoiceRequest extends SourceChoiceRequestData {
+export interface SourceChoiceRequest extends gates.SourceChoiceRequest {
   /**
    * What a choice would give, before it is made: each document's passages and tokens, whether
    * it fits the budget, and what would be left out. The gate calls it as documents are added.
    */
-  preview(choice: { contextFiles: string[]; briefingFile?: string; types?: readonly DocumentType[] }): Promise<SourcesPreview>;
+  preview(choice: { contextFiles: string[]; briefingFile?: string; types?: readonly DocumentType[] }): Promise<gates.SourcesPreview>;
 }
 
 export interface Reviewer {
-  chooseSources(request: SourceChoiceRequest, state: Readonly<WorkflowState>): Promise<SourceChoice>;
+  chooseSources(request: SourceChoiceRequest, state: Readonly<WorkflowState>): Promise<gates.SourceChoice>;
   answerClarifications(
-    questions: ClarificationQuestion[],
+    questions: gates.ClarificationQuestion[],
     state: Readonly<WorkflowState>,
-  ): Promise<ClarificationAnswer>;
-  reviewProposal(view: ProposalView, state: Readonly<WorkflowState>): Promise<ProposalDecision>;
-  reviewOutline(view: OutlineView, state: Readonly<WorkflowState>): Promise<OutlineDecision>;
-  decideOnFailures(view: FailureView, state: Readonly<WorkflowState>): Promise<FailureDecision>;
+  ): Promise<gates.ClarificationAnswer>;
+  reviewProposal(view: gates.ProposalView, state: Readonly<WorkflowState>): Promise<gates.ProposalDecision>;
+  reviewOutline(view: gates.OutlineView, state: Readonly<WorkflowState>): Promise<gates.OutlineDecision>;
+  decideOnFailures(view: gates.FailureView, state: Readonly<WorkflowState>): Promise<gates.FailureDecision>;
   /** Absent: the run stops at the budget (resumable), as if the person chose to cancel. */
-  decideOnBudget?(view: BudgetView, state: Readonly<WorkflowState>): Promise<BudgetDecision>;
+  decideOnBudget?(view: gates.BudgetView, state: Readonly<WorkflowState>): Promise<gates.BudgetDecision>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,21 +12,7 @@
  * workflow steps, or talk to the webview directly (it goes through GateHost).
  */
 import * as vscode from 'vscode';
-import type {
-  BudgetDecision,
-  BudgetView,
-  ClarificationAnswer,
-  ClarificationQuestion,
-  FailureDecision,
-  FailureView,
-  OutlineDecision,
-  OutlineView,
-  ProposalDecision,
-  ProposalView,
-  Reviewer,
-  SourceChoice,
-  SourceChoiceRequest,
-} from '../core/ports';
+import type { Reviewer, SourceChoiceRequest } from '../core/ports';
 import { cancelDecision, decide, openGate, type GateDecisions, type GateKind, type GateRequests } from '../shared/gates';
 import type { FromWebview, Gate } from '../shared/protocol';
 import { SourcesGateEditor } from './sourcesGate';
@@ -115,29 +101,29 @@ export class PanelReviewer implements Reviewer {
     return true;
   }
 
-  chooseSources(request: SourceChoiceRequest): Promise<SourceChoice> {
+  chooseSources(request: SourceChoiceRequest): Promise<GateDecisions['sources']> {
     // The preview is the gate's to call; the rest of the request is what the panel shows.
     const { preview: _preview, ...shown } = request;
     return this.ask('sources', shown, request);
   }
 
-  answerClarifications(questions: ClarificationQuestion[]): Promise<ClarificationAnswer> {
+  answerClarifications(questions: GateRequests['clarify']['questions']): Promise<GateDecisions['clarify']> {
     return this.ask('clarify', { questions });
   }
 
-  reviewProposal(view: ProposalView): Promise<ProposalDecision> {
+  reviewProposal(view: GateRequests['proposal']): Promise<GateDecisions['proposal']> {
     return this.ask('proposal', view);
   }
 
-  reviewOutline(view: OutlineView): Promise<OutlineDecision> {
+  reviewOutline(view: GateRequests['outline']): Promise<GateDecisions['outline']> {
     return this.ask('outline', view);
   }
 
-  decideOnBudget(view: BudgetView): Promise<BudgetDecision> {
+  decideOnBudget(view: GateRequests['budget']): Promise<GateDecisions['budget']> {
     return this.ask('budget', view);
   }
 
-  decideOnFailures(view: FailureView): Promise<FailureDecision> {
+  decideOnFailures(view: GateRequests['failures']): Promise<GateDecisions['failures']> {
     return this.ask('failures', view);
   }
 }
