@@ -16,7 +16,8 @@ import { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError, ConfigurationError } from '../core/errors';
 import type { LanguageModel, Log, MessageBatches, ModelCallOptions, ModelRequest, ModelResponse } from '../core/ports';
 import { AnthropicBatches } from './anthropicBatches';
-import { answerBlocks, citableBlocks } from './anthropicCitations';
+import { modelResponse } from './anthropicAnswer';
+import { citableBlocks } from './anthropicCitations';
 import { backoffDelay, checkedBaseUrl, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface AnthropicModelOptions {
@@ -153,25 +154,7 @@ export class AnthropicModel implements LanguageModel {
 
       const outcome = await this.attempt(params, signal, deliver, onStart);
       if ('message' in outcome) {
-        const message = outcome.message;
-        const blocks = answerBlocks(message.content);
-        const text = blocks.map((b) => b.text).join('');
-        return {
-          ...(request.documents?.length ? { blocks } : {}),
-          text,
-          stopReason: message.stop_reason ?? null,
-          usage: {
-            inputTokens: message.usage.input_tokens ?? 0,
-            outputTokens: message.usage.output_tokens ?? 0,
-            cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
-            cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
-            ...(message.usage.cache_creation?.ephemeral_1h_input_tokens
-              ? { cacheCreation1hInputTokens: message.usage.cache_creation.ephemeral_1h_input_tokens }
-              : {}),
-          },
-          model: message.model,
-          durationMs: Date.now() - started,
-        };
+        return modelResponse(outcome.message, Date.now() - started, () => (request.documents?.length ?? 0) > 0);
       }
       const failure = outcome.failure;
       if (failure.kind === 'cancelled') throw new CancelledError();

@@ -10,7 +10,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Messages } from '@anthropic-ai/sdk/resources/messages/messages';
 import { CancelledError } from '../core/errors';
-import { answerBlocks } from './anthropicCitations';
+import { modelResponse } from './anthropicAnswer';
 import type { BatchRequest, BatchResult, BatchStatus, MessageBatches, ModelRequest } from '../core/ports';
 
 type Batch = Anthropic.Messages.MessageBatch;
@@ -76,30 +76,9 @@ export class AnthropicBatches implements MessageBatches {
       for await (const line of decoder) {
         const r = line.result;
         if (r.type === 'succeeded') {
-          const m = r.message;
           // The text blocks with their citations, as a direct answer reads them.
-          const blocks = answerBlocks(m.content);
-          const text = blocks.map((b) => b.text).join('');
-          out.push({
-            customId: line.custom_id,
-            kind: 'succeeded',
-            response: {
-              text,
-              stopReason: m.stop_reason ?? null,
-              usage: {
-                inputTokens: m.usage.input_tokens ?? 0,
-                outputTokens: m.usage.output_tokens ?? 0,
-                cacheCreationInputTokens: m.usage.cache_creation_input_tokens ?? 0,
-                cacheReadInputTokens: m.usage.cache_read_input_tokens ?? 0,
-                ...(m.usage.cache_creation?.ephemeral_1h_input_tokens
-                  ? { cacheCreation1hInputTokens: m.usage.cache_creation.ephemeral_1h_input_tokens }
-                  : {}),
-              },
-              model: m.model,
-              durationMs: 0,
-              ...(blocks.some((b) => b.citations.length) ? { blocks } : {}),
-            },
-          });
+          const response = modelResponse(r.message, 0, (blocks) => blocks.some((b) => b.citations.length > 0));
+          out.push({ customId: line.custom_id, kind: 'succeeded', response });
         } else if (r.type === 'errored') {
           const e = r.error?.error;
           out.push({ customId: line.custom_id, kind: 'errored', error: e ? `${e.type}: ${e.message}` : 'errored' });

@@ -73,6 +73,16 @@ export interface WorkspaceDocumentsOptions {
   onWritten?: (relativePath: string, kind: 'analyst' | 'final' | 'log') => void;
 }
 
+/** Whether a file or folder is at `uri` (anything that cannot be stat'ed counts as absent). */
+export async function uriExists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class WorkspaceDocuments implements Workspace {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly ask: AskOverwrite;
@@ -136,21 +146,12 @@ export class WorkspaceDocuments implements Workspace {
     }
   }
 
-  private async exists(uri: vscode.Uri): Promise<boolean> {
-    try {
-      await vscode.workspace.fs.stat(uri);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   private async freeName(relativePath: string): Promise<string> {
     const ext = path.posix.extname(relativePath);
     const base = relativePath.slice(0, relativePath.length - ext.length);
     for (let n = 2; n < 1000; n++) {
       const candidate = `${base}-${n}${ext}`;
-      if (!(await this.exists(this.uriOf(candidate)))) return candidate;
+      if (!(await uriExists(this.uriOf(candidate)))) return candidate;
     }
     throw new Error(vscode.l10n.t('No free file name next to {0}.', relativePath));
   }

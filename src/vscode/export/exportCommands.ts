@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { ExportResult } from '../../export/result';
 import { inert } from '../inertText';
 import type { ChannelLog } from '../log';
+import { uriExists } from '../workspaceDocuments';
 
 export const EXPORT_COMMANDS = {
   word: 'strategicAnalysis.exportWord',
@@ -36,15 +37,6 @@ export function looksLikeAnalysisDocument(text: string): boolean {
 async function loadExporter(format: Format): Promise<(markdown: string, fallbackTitle?: string) => Promise<ExportResult>> {
   if (format === 'docx') return (await import('../../lazy/docx')).exportDocx;
   return (await import('../../lazy/pptx')).exportPptx;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function targetOf(arg: unknown): vscode.Uri | undefined {
@@ -116,7 +108,7 @@ export class ExportCommands implements vscode.Disposable {
     }
     const ext = format === 'docx' ? '.docx' : '.pptx';
     const target = vscode.Uri.file(source.fsPath.replace(/\.(md|markdown)$/i, '') + ext);
-    if (await exists(target)) {
+    if (await uriExists(target)) {
       const replace = vscode.l10n.t('Replace');
       const picked = await vscode.window.showWarningMessage(
         vscode.l10n.t('"{0}" already exists. Replace it? Changes made to it since the last export would be lost.', inert(path.basename(target.fsPath))),
