@@ -18,7 +18,8 @@ import type { LanguageModel, Log, MessageBatches, ModelCallOptions, ModelRequest
 import { AnthropicBatches } from './anthropicBatches';
 import { modelResponse } from './anthropicAnswer';
 import { citableBlocks } from './anthropicCitations';
-import { backoffDelay, checkedBaseUrl, sleep as defaultSleep, type Sleep } from './retry';
+import { checkedBaseUrl } from '../core/endpoint';
+import { backoffDelay, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface AnthropicModelOptions {
   apiKey: string;

@@ -13,7 +13,8 @@
 import Exa, { type CostDollars } from 'exa-js';
 import { CancelledError, ConfigurationError } from '../core/errors';
 import type { Log, PageContent, PageFailure, SearchOptions, SearchResult, WebSearch } from '../core/ports';
-import { backoffDelay, checkedBaseUrl, parseRetryAfter, sleep as defaultSleep, type Sleep } from './retry';
+import { checkedBaseUrl } from '../core/endpoint';
+import { backoffDelay, parseRetryAfter, sleep as defaultSleep, type Sleep } from './retry';
 
 export interface ExaSearchOptions {
   apiKey: string;

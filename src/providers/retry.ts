@@ -5,7 +5,7 @@
  * Owns: the timing of our own retries (the ones the SDKs do not make). Must not: decide which
  * errors are retryable; each provider knows its API.
  */
-import { CancelledError, ConfigurationError } from '../core/errors';
+import { CancelledError } from '../core/errors';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -47,25 +47,4 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
-}
-
-/**
- * Checks a configured base URL (a gateway, a proxy, a local server): it must be http(s).
- * Returns it without trailing slashes; throws a ConfigurationError naming the service otherwise.
- */
-export function checkedBaseUrl(value: string, service: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigurationError(
-      'baseUrl',
-      `The ${service} base URL "${value}" is not a valid http(s) URL.`,
-      /exa/i.test(service) ? 'exa' : 'anthropic',
-    );
-  }
-  return value.replace(/\/+$/, '');
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_PRICES, withOverrides, type PriceTable } from '../core/pricing';
 import { DEFAULT_SETTINGS, type OrchestratorSettings } from '../core/settings';
 import { STEPS, type StepName } from '../core/state';
+import { baseUrlOf } from '../core/endpoint';
 
 export const SECTION = 'strategicAnalysis';
 
@@ -56,20 +57,15 @@ function positiveInt(value: unknown, fallback: number, min = 1): number {
  */
 export function checkBaseUrl(value: unknown, setting: string): { url?: string; problem?: string } {
   if (typeof value !== 'string' || value.trim() === '') return {};
-  const text = value.trim();
-  try {
-    const url = new URL(text);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-    return { url: text.replace(/\/+$/, '') };
-  } catch {
-    return {
-      problem: vscode.l10n.t(
-        'The setting {0} is not a valid http(s) URL: "{1}". Nothing was sent: correct it or clear it to use the default endpoint.',
-        setting,
-        text,
-      ),
-    };
-  }
+  const url = baseUrlOf(value);
+  if (url !== undefined) return { url };
+  return {
+    problem: vscode.l10n.t(
+      'The setting {0} is not a valid http(s) URL: "{1}". Nothing was sent: correct it or clear it to use the default endpoint.',
+      setting,
+      value.trim(),
+    ),
+  };
 }
 
 /** Keeps only valid step names with non-empty model ids. */
