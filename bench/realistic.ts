@@ -9,7 +9,8 @@
  * - outline: the template's sections as `##` headings, each with the middle of the bullet count
  *   the outline prompt asks for ("write 2 to 6 bullets"), every bullet a full statement;
  * - citation map: one entry per outline point the registry supports, and search queries for as
- *   many gaps as the prompt allows;
+ *   many gaps as the prompt allows (by groups of sections: each group its own points, and the
+ *   gaps its instructions allow);
  * - final document: the words the prompt asks for — the template's target for one call, the
  *   section's words for a section, citing the sources of the section's evidence.
  * Everything else is the demo answer. Every answer still passes the gates of its step.
@@ -194,16 +195,30 @@ function outlineAnswer(input: AnthropicResponderInput): string {
 
 function citationsAnswer(input: AnthropicResponderInput): string {
   const registry = [...new Set([...input.system.matchAll(/^- \[(S\d+)\]/gm)].map((m) => m[1]))];
+  // A group of sections mapped on its own: its points and its number of gaps are in its own
+  // instructions (the user message); the one-call map's are in the prompt.
+  const group = /<part_points>\n([\s\S]*?)\n<\/part_points>/.exec(input.lastUserText)?.[1];
   // Points are named by the ids the outline shows before them (`- [P2.3] …`).
-  const points = [...tagged(input.system, 'outline').matchAll(/^\s*[-*] \[(P\d+\.\d+)\]/gm)].map((m) => m[1]);
-  const searches = Number(/give a search query to at most (\d+) gaps/.exec(input.system)?.[1] ?? 0);
+  const points = [...(group ?? tagged(input.system, 'outline')).matchAll(/^\s*[-*] \[(P\d+\.\d+)\]/gm)].map((m) => m[1]);
+  const searches = Number(/give a search query to at most (\d+)/.exec(input.system)?.[1] ?? 0);
+  const maxGaps = group ? Number(/List at most (\d+) gaps/.exec(input.lastUserText)?.[1] ?? 2) : Infinity;
+  // Each point cites the sources it would in the one-call map (by its place in the whole outline).
+  const all: string[] = [...tagged(input.system, 'outline').matchAll(/^\s*[-*] \[(P\d+\.\d+)\]/gm)].map((m) => m[1]);
   const citations = registry.length
-    ? points.map((point, i) => ({ point, sourceIds: [...new Set([registry[i % registry.length], registry[(i * 3 + 1) % registry.length]])] }))
+    ? points.map((point) => {
+        const i = Math.max(0, all.indexOf(point));
+        return { point, sourceIds: [...new Set([registry[i % registry.length], registry[(i * 3 + 1) % registry.length]])] };
+      })
     : [];
-  const gaps = points.slice(0, Math.min(points.length, searches + 2)).map((point, i) => ({
-    point,
-    query: i < searches ? `${['German industrial sensor market size 2026', 'machine builder demand sensors Germany', 'IO-Link adoption rate Germany'][i % 3]}` : '',
-  }));
+  // The gaps are the first points of the whole outline, the first of them with search queries,
+  // as in the one-call map: a group names those among its own points, ranked by that order.
+  const queries = ['German industrial sensor market size 2026', 'machine builder demand sensors Germany', 'IO-Link adoption rate Germany'];
+  const gapCount = Math.min(all.length, searches + 2);
+  const gaps = points
+    .map((point) => ({ point, i: all.indexOf(point) }))
+    .filter(({ i }) => i >= 0 && i < gapCount)
+    .slice(0, maxGaps)
+    .map(({ point, i }) => ({ point, query: i < searches ? queries[i % 3] : '', ...(group ? { importance: i < searches ? 3 : 2 } : {}) }));
   return '```json\n' + JSON.stringify({ citations, gaps, factual: true }, null, 2) + '\n```';
 }
 

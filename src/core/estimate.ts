@@ -10,7 +10,8 @@
  *   instructions ask for (600 to 1,200 words) plus the frontmatter;
  * - integration in parts (a method with steps): the first part writes the method and the
  *   analyst outputs as a second cached block, the other parts and the closing read it, and the
- *   closing is also given the other parts' text;
+ *   closing is also given the other parts' text; the citation map by groups of sections alike
+ *   (the first group writes the outline and the registry, the others read them);
  * - integration (one call), outline, citations and full text: the cached prefix read again, their own
  *   instructions, what they are given (analyst outputs, integration, outline) and their output;
  *   the full text's length is the template's target words;
@@ -32,6 +33,7 @@ import type { CitableDocument, SystemBlock } from './ports';
 import { priceFor, type ModelPrice } from './pricing';
 import type { CostEstimate, Proposal, StepName } from './state';
 import { analystFrameFor, analystPromptFor } from './steps/analysts';
+import { MAX_CITATION_GROUPS } from './steps/citationParts';
 
 /** Tokens per word of prose (English and Italian average about 1.3 to 1.4). */
 const TOKENS_PER_WORD = 1.35;
@@ -176,7 +178,9 @@ export async function estimateRun(
   const targetWords = tpl?.targetWords ?? 2000;
   const language = ctx.state.language;
   const method = lib.synthesizers.find((x) => x.id === p.synthesizer)?.method ?? '';
-  const rendered = (id: 'integration' | 'integration-frame' | 'integration-part' | 'integration-closing' | 'outline' | 'citations' | 'fulltext'): number => {
+  const rendered = (
+    id: 'integration' | 'integration-frame' | 'integration-part' | 'integration-closing' | 'outline' | 'citations' | 'citations-frame' | 'citations-part' | 'fulltext',
+  ): number => {
     try {
       const common = { language_name: language };
       const parts = { part_min_words: '', part_max_words: '' };
@@ -189,8 +193,10 @@ export async function estimateRun(
             ? lib.render(id, { ...common, ...parts, closing_heading: '', closing_method: '', written_parts: '' })
           : id === 'outline'
             ? lib.render('outline', { ...common, template_name: tpl?.name ?? '', template_sections: tpl ? templateSections(tpl) : '', integration: '', previous_outline: '', feedback_history: '' })
-            : id === 'citations'
-              ? lib.render('citations', { ...common, outline: '', source_registry: '', max_searches: '' })
+            : id === 'citations' || id === 'citations-frame'
+              ? lib.render(id, { ...common, outline: '', source_registry: '', max_searches: '' })
+            : id === 'citations-part'
+              ? lib.render(id, { part_number: '', part_count: '', part_points: '', max_gaps: '' })
               : lib.render('fulltext', {
                   ...common,
                   template_name: tpl?.name ?? '',
@@ -233,11 +239,27 @@ export async function estimateRun(
       out: INTEGRATION_TOKENS[l],
     });
   };
+  // The citation map by groups of the outline's sections (the outline follows the template's):
+  // the first group writes the outline and the registry as a second cached block, the others
+  // read it; each gets its own sections' points (together, the outline once more).
+  const groups = Math.min(MAX_CITATION_GROUPS, tpl?.sections.length ?? 1);
+  const citations = (l: Level): number => {
+    const own = OUTLINE_TOKENS[l] + sourcesT;
+    if (groups < 2) return step('citations', rendered('citations') + own, CITATIONS_TOKENS[l], l);
+    const frameT = rendered('citations-frame') + own;
+    const cold = l === 'high';
+    return cost(ctx.modelFor('citations'), {
+      fresh: groups * (rendered('citations-part') + 40) + OUTLINE_TOKENS[l],
+      write: frameT + (cold ? prefixT : 0),
+      read: (cold ? groups - 1 : groups) * prefixT + (groups - 1) * frameT,
+      out: CITATIONS_TOKENS[l] + groups * 60,
+    });
+  };
   const writing = levels((l) => {
     return (
       integration(l) +
       step('outline', rendered('outline') + INTEGRATION_TOKENS[l], OUTLINE_TOKENS[l], l) +
-      step('citations', rendered('citations') + OUTLINE_TOKENS[l] + sourcesT, CITATIONS_TOKENS[l], l) +
+      citations(l) +
       step('fulltext', rendered('fulltext') + OUTLINE_TOKENS[l] + INTEGRATION_TOKENS[l] + sourcesT + CITATIONS_TOKENS[l], docOut[l], l)
     );
   });

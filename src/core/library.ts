@@ -151,6 +151,19 @@ export interface StepPromptVars {
     source_registry: string;
     max_searches: string;
   };
+  /**
+   * What every mapper of a group of outline sections shares (a cached block). Answer (with a
+   * part prompt after it): the citations' JSON for its sections, each gap with an `importance`
+   * (1 to 3).
+   */
+  'citations-frame': StepPromptVars['citations'];
+  /** The mapper's own part: the group of sections it maps. */
+  'citations-part': {
+    part_number: string;
+    part_count: string;
+    part_points: string;
+    max_gaps: string;
+  };
   /** Answer: the document body in markdown with inline citations `[S1]`, no frontmatter. */
   fulltext: {
     language_name: string;
@@ -209,6 +222,8 @@ export const STEP_PROMPT_IDS: StepPromptId[] = [
   'integration-closing',
   'outline',
   'citations',
+  'citations-frame',
+  'citations-part',
   'fulltext',
   'fulltext-frame',
   'fulltext-section',

@@ -101,6 +101,14 @@ const INTEGRATION_PLACEHOLDERS: { [P in keyof StepPromptVars['integration']]: tr
   analyst_outputs: true,
 };
 
+/** The one-call citation map and the frame every mapper of a group of sections shares. */
+const CITATIONS_PLACEHOLDERS: { [P in keyof StepPromptVars['citations']]: true } = {
+  language_name: true,
+  outline: true,
+  source_registry: true,
+  max_searches: true,
+};
+
 /**
  * The placeholders of each step prompt. The mapped type makes the compiler reject a missing or
  * extra name, so this table cannot drift from StepPromptVars in src/core/library.ts.
@@ -147,7 +155,9 @@ const STEP_PLACEHOLDER_TABLE: { [K in StepPromptId]: { [P in keyof StepPromptVar
     previous_outline: true,
     feedback_history: true,
   },
-  citations: { language_name: true, outline: true, source_registry: true, max_searches: true },
+  citations: CITATIONS_PLACEHOLDERS,
+  'citations-frame': CITATIONS_PLACEHOLDERS,
+  'citations-part': { part_number: true, part_count: true, part_points: true, max_gaps: true },
   fulltext: FULLTEXT_PLACEHOLDERS,
   'fulltext-frame': FULLTEXT_PLACEHOLDERS,
   'fulltext-section': {

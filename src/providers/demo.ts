@@ -63,9 +63,9 @@ function tagged(system: string, tag: string): string {
   return m ? m[1] : system;
 }
 
-function outlineSections(system: string): Array<{ heading: string; points: string[] }> {
+function outlineSections(system: string, tag = 'outline'): Array<{ heading: string; points: string[] }> {
   const out: Array<{ heading: string; points: string[] }> = [];
-  for (const line of tagged(system, 'outline').split('\n')) {
+  for (const line of tagged(system, tag).split('\n')) {
     // The citations step shows the outline with point ids (`## [P2] Heading`, `- [P2.1] …`).
     const h = /^## (?:\[P\d+\] )?(.+)$/.exec(line);
     if (h) {
@@ -177,16 +177,20 @@ function attachedSentence(req: DemoRequest, id: string, phrase: string): string 
 function citationsAnswer(req: DemoRequest, ex: WorkedExample): string {
   const cc = citationContext(req);
   const registry = cc.registry;
-  const points = outlineSections(req.system).map((s) => s.heading);
+  // A group of the outline's sections mapped on its own names them in its own instructions.
+  const group = req.user.includes('<part_points>') ? outlineSections(req.user, 'part_points') : null;
+  const firstGroup = !group || /group 1 of \d+/.test(req.user);
+  const points = (group ?? outlineSections(req.system)).map((s) => s.heading);
   const planned = points.map((point) => {
     const plan = ex.citations.find((c) => normalise(point).includes(normalise(c.point)));
     return [...new Set((plan?.sources ?? []).map((k) => citeId(cc, k)).filter((x): x is string => !!x))];
   });
   // Every registered source is cited by some point: the ones the example does not plan for
-  // (documents of another workspace, more briefing entries) are spread over the points.
+  // (documents of another workspace, more briefing entries) are spread over the points (of the
+  // first group, when the sections are mapped in groups).
   const used = new Set(planned.flat().map((id) => id.split('.')[0]));
   const others = registry.filter((r) => !used.has(r.id)).map((r) => citeId(cc, r.text) ?? r.id);
-  others.forEach((id, k) => points.length && planned[k % points.length].push(id));
+  if (firstGroup) others.forEach((id, k) => points.length && planned[k % points.length].push(id));
   const citations = points.flatMap((point, i) => (planned[i].length ? [{ point, sourceIds: planned[i] }] : []));
   const gaps = ex.gaps.filter((g) => points.some((p) => normalise(p).includes(normalise(g.point)))).map((g) => ({
     point: points.find((p) => normalise(p).includes(normalise(g.point)))!,

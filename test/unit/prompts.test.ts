@@ -115,6 +115,13 @@ function realisticVars(lib: PromptLibrary): { [K in keyof StepPromptVars]: StepP
       feedback_history: '(none)',
     },
     citations: { language_name, outline, source_registry: registry, max_searches: '3' },
+    'citations-frame': { language_name, outline, source_registry: registry, max_searches: '3' },
+    'citations-part': {
+      part_number: '2',
+      part_count: '4',
+      part_points: '## [P3] Mercato e contesto esterno\n- [P3.1] Il mercato tedesco vale 1,2–1,6 mld EUR\n- [P3.2] Cresce del 7% annuo',
+      max_gaps: '3',
+    },
     fulltext: {
       language_name,
       template_name: template.name,
@@ -239,7 +246,9 @@ test('every step prompt uses exactly its placeholders and renders with realistic
           ? 'fulltext-frame'
           : id === 'integration-part' || id === 'integration-closing'
             ? 'integration-frame'
-            : null;
+            : id === 'citations-part'
+              ? 'citations-frame'
+              : null;
     const text = frame ? lib.render(frame, vars[frame] as never) + own : own;
     assert.ok(own.length > 200 && text.length > 400, `${id} renders to real text`);
     assert.doesNotMatch(text.replace(/\{\{max\}\}/g, ''), /\{\{\s*[\w.-]+\s*\}\}/, `${id}: no placeholder left`);
@@ -256,6 +265,7 @@ test('the JSON steps show the exact answer shape the core parses, in a json fenc
     ['clarify', ['"questions"', '"id"', '"question"']],
     ['proposal', ['"analysts"', '"rationale"']],
     ['citations', ['"citations"', '"point"', '"sourceIds"', '"gaps"', '"query"', '"factual"']],
+    ['citations-frame', ['"citations"', '"point"', '"sourceIds"', '"gaps"', '"query"', '"importance"', '"factual"']],
   ];
   for (const [id, keys] of expectations) {
     const text = lib.render(id, vars[id] as never);

@@ -1,7 +1,8 @@
 /**
  * Step 7 — citation enrichment: analyst sources join the registry (L1), the model maps
  * registry sources to outline points and names the gaps, gaps are filled with web search (L2,
- * at most `maxSearchesPerAnalysis` searches per analysis, cached by query within the run).
+ * at most `maxSearchesPerAnalysis` searches per analysis, cached by query within the run). An
+ * outline of several sections is mapped by groups of sections at the same time (citationParts.ts).
  * Gate: every cited id is in the registry, and the map is not empty for factual content.
  */
 import * as z from 'zod';
@@ -18,10 +19,12 @@ import { httpUrl } from '../safeText';
 import { redactKeyShapedText } from '../secrets';
 import { numberedOutline } from '../sectionPlan';
 import { nextSourceId } from './sources';
+import { citationGroups, mapByGroups, type MapAnswer } from './citationParts';
 
 const CitationsAnswer = z.object({
   citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(SourceId) })).default([]),
-  gaps: z.array(z.object({ point: z.string().min(1), query: z.string().default('') })).default([]),
+  // `importance` ranks the gaps of the groups of sections mapped at the same time (citationParts.ts).
+  gaps: z.array(z.object({ point: z.string().min(1), query: z.string().default(''), importance: z.number().int().min(1).max(3).optional().catch(undefined) })).default([]),
   factual: z.boolean().optional(),
 });
 
@@ -183,27 +186,32 @@ export async function runCitations(ctx: RunContext): Promise<void> {
   const outline = numberedOutline(currentOutline(s));
   const pointText = (point: string) => outline.points.get(point.trim().replace(/^\[|\]$/g, '')) ?? point.replace(/^\[P\d+(?:\.\d+)?\]\s*/, '');
 
+  const maxSearches = s.webSearchAllowed ? ctx.settings.maxSearchesPerAnalysis : 0;
+  const vars = { language_name: outputLanguageName(s), outline: outline.text, source_registry: sourceRegistryText(s.sources), max_searches: String(maxSearches) };
+  const check = (text: string): MapAnswer => {
+    const a = parseJsonAnswer(text, CitationsAnswer);
+    const unknown = unknownSourceIds(a.citations.flatMap((c) => c.sourceIds), s.sources);
+    if (unknown.length) throw new Error(`These source ids are not in the registry: ${unknown.join(', ')}. Use only the listed ids.`);
+    return a;
+  };
+  // An outline of several sections is mapped by groups of sections at the same time; a run
+  // whose map was already answered by one call keeps that answer.
+  const groups = ctx.recorded(ctx.callKey('citations', 'citations:1')) ? [] : citationGroups(outline.text);
+  let answer: MapAnswer | null = null;
+  let lastError = '';
+  if (groups.length > 1) {
+    const frame = ctx.library.render('citations-frame', vars);
+    answer = await mapByGroups(ctx, groups, [{ text: sharedPrefix(ctx), cache: true }, { text: frame, cache: true }], maxSearches, check);
+  }
   const system = [
     { text: sharedPrefix(ctx), cache: true },
-    {
-      text: ctx.library.render('citations', {
-        language_name: outputLanguageName(s),
-        outline: outline.text,
-        source_registry: sourceRegistryText(s.sources),
-        max_searches: String(s.webSearchAllowed ? ctx.settings.maxSearchesPerAnalysis : 0),
-      }),
-    },
+    { text: ctx.library.render('citations', vars) },
   ];
   let messages: ModelMessage[] = [{ role: 'user', content: 'Map the sources to the outline points and answer with the JSON object.' }];
-  let answer: z.infer<typeof CitationsAnswer> | null = null;
-  let lastError = '';
-  for (let attempt = 1; attempt <= ctx.settings.validationAttempts; attempt++) {
+  for (let attempt = 1; !answer && attempt <= ctx.settings.validationAttempts; attempt++) {
     const call = await ctx.call({ key: `citations:${attempt}`, step: 'citations', label: 'citations', system, messages, maxTokens: 4000 });
     try {
-      const a = parseJsonAnswer(call.text, CitationsAnswer);
-      const unknown = unknownSourceIds(a.citations.flatMap((c) => c.sourceIds), s.sources);
-      if (unknown.length) throw new Error(`These source ids are not in the registry: ${unknown.join(', ')}. Use only the listed ids.`);
-      answer = a;
+      answer = check(call.text);
       break;
     } catch (err) {
       lastError = errorMessage(err);

@@ -1,0 +1,153 @@
+/**
+ * Step 7 by groups of sections: the citation map made by several calls at the same time, each
+ * mapping a group of the outline's sections, all sharing two cached blocks (the run's shared
+ * prefix, then the numbered outline, the registry and the rules). The group with the most
+ * points leads and the others start as soon as its response begins, so that they read the
+ * second block from the cache. The groups' answers are merged into one: their citations, their
+ * gaps ranked by importance (at most MAX_GAPS), and search queries for at most as many gaps as
+ * the run may search.
+ *
+ * Gates: each group's answer is checked on its own (the step's check, as for one call) and that
+ * group alone is asked again when it fails; the merged map goes through the step's gates
+ * (citations.ts). Every call is recorded under its own key, so a resumed run keeps the groups
+ * already mapped; after a failed gate, a new round of attempts maps every group again (as it
+ * makes the one call of a map again).
+ *
+ * Owns: the groups, their calls and the merge. Must not: search, or touch the registry or the
+ * state's map (citations.ts does).
+ */
+import type { RunContext } from '../context';
+import { errorMessage, GateError } from '../errors';
+import { inParallel } from '../parallel';
+import type { ModelMessage, SystemBlock } from '../ports';
+
+/** Groups of sections at most (each one call). */
+export const MAX_CITATION_GROUPS = 4;
+/** Gaps kept in all, as the one-call map asks for. */
+const MAX_GAPS = 8;
+
+/** The answer of one call, as the step reads it. */
+export interface MapAnswer {
+  citations: Array<{ point: string; sourceIds: string[] }>;
+  gaps: Array<{ point: string; query: string; importance?: number }>;
+  factual?: boolean;
+}
+
+export interface CitationGroup {
+  n: number;
+  /** The group's lines of the numbered outline (its `## [P#]` headings and their points). */
+  text: string;
+  points: number;
+}
+
+/**
+ * The numbered outline's sections in at most `max` contiguous groups of about the same number
+ * of points; fewer than two sections give no groups (the map is made by one call).
+ */
+export function citationGroups(numbered: string, max = MAX_CITATION_GROUPS): CitationGroup[] {
+  const sections: string[][] = [];
+  for (const line of numbered.split('\n')) {
+    if (/^## \[P\d+\]/.test(line)) sections.push([line]);
+    else if (sections.length) sections[sections.length - 1].push(line);
+  }
+  if (sections.length < 2) return [];
+  const weight = (lines: string[]) => 1 + lines.filter((l) => /\[P\d+\.\d+\]/.test(l)).length;
+  const total = sections.reduce((n, s) => n + weight(s), 0);
+  const count = Math.min(max, sections.length);
+  const groups: string[][][] = Array.from({ length: count }, () => []);
+  let before = 0;
+  for (const s of sections) {
+    const w = weight(s);
+    // The section goes to the group its middle falls in: contiguous, and about even.
+    groups[Math.min(count - 1, Math.floor(((before + w / 2) / total) * count))].push(s);
+    before += w;
+  }
+  return groups
+    .filter((g) => g.length)
+    .map((g, i) => ({ n: i + 1, text: g.map((s) => s.join('\n').trimEnd()).join('\n\n'), points: g.reduce((n, s) => n + weight(s) - 1, 0) }));
+}
+
+/** The groups' answers as one: citations in the groups' order, gaps ranked, queries capped. */
+export function mergeAnswers(answers: MapAnswer[], maxSearches: number): MapAnswer {
+  const seen = new Set<string>();
+  const ranked = answers
+    .flatMap((a, group) => a.gaps.map((g, rank) => ({ g, group, rank })))
+    .sort((x, y) => (y.g.importance ?? 2) - (x.g.importance ?? 2) || x.group - y.group || x.rank - y.rank)
+    .filter(({ g }) => !seen.has(g.point) && seen.add(g.point))
+    .slice(0, MAX_GAPS);
+  // Queries for the first gaps, as many different ones as the run may search (the same query
+  // twice is one search: citations.ts searches it once).
+  const queries = new Set<string>();
+  const gaps = ranked.map(({ g }) => {
+    const key = g.query.trim().toLowerCase().replace(/\s+/g, ' ');
+    const query = key && (queries.has(key) || queries.size < maxSearches) ? g.query : '';
+    if (query) queries.add(key);
+    return { point: g.point, query, ...(g.importance !== undefined ? { importance: g.importance } : {}) };
+  });
+  const said = answers.map((a) => a.factual).filter((f) => f !== undefined);
+  // A point mapped by two groups (an answer that strayed from its sections) keeps every source.
+  const citations = new Map<string, string[]>();
+  for (const c of answers.flatMap((a) => a.citations)) citations.set(c.point, [...new Set([...(citations.get(c.point) ?? []), ...c.sourceIds])]);
+  return {
+    citations: [...citations].map(([point, sourceIds]) => ({ point, sourceIds })),
+    gaps,
+    ...(said.length ? { factual: said.some((f) => f) } : {}),
+  };
+}
+
+/**
+ * Maps one group until its answer passes `check`: recorded attempts are reused (a resumed run
+ * pays for none of them again), and up to `validationAttempts` new calls are made.
+ */
+async function mapGroup(ctx: RunContext, group: CitationGroup, system: SystemBlock[], request: string, check: (text: string) => MapAnswer, onBegin?: () => void): Promise<MapAnswer> {
+  const label = `citations:part:${group.n}`;
+  let messages: ModelMessage[] = [{ role: 'user', content: request }];
+  let lastError = '';
+  for (let attempt = 1, made = 0; ; attempt++) {
+    const key = `${label}:${attempt}`;
+    if (!ctx.recorded(ctx.callKey('citations', key))) {
+      if (made >= ctx.settings.validationAttempts) break;
+      made++;
+    }
+    const call = await ctx.call({ key, step: 'citations', label, system, messages, maxTokens: 4000, onBegin });
+    try {
+      return check(call.text);
+    } catch (err) {
+      lastError = errorMessage(err);
+      ctx.record('citations', 'retry', `group ${group.n}: ${lastError}`);
+      ctx.runLog.retry({ step: 'citations', label, attempt, reason: lastError });
+      messages = [
+        messages[0],
+        { role: 'assistant', content: call.text || '(empty)' },
+        { role: 'user', content: `Your answer could not be used: ${lastError} Answer again with the JSON object only.` },
+      ];
+    }
+  }
+  throw new GateError('citations', 'citation-map', `The citation map could not be built: group ${group.n} of the outline's sections: ${lastError}`);
+}
+
+/** Maps every group at the same time and merges their answers. */
+export async function mapByGroups(ctx: RunContext, groups: CitationGroup[], system: SystemBlock[], maxSearches: number, check: (text: string) => MapAnswer): Promise<MapAnswer> {
+  const count = String(groups.length);
+  const maxGaps = String(Math.max(2, Math.ceil(MAX_GAPS / groups.length) + 1));
+  const request = (g: CitationGroup) =>
+    `${ctx.library.render('citations-part', { part_number: String(g.n), part_count: count, part_points: g.text, max_gaps: maxGaps })}\n\n` +
+    `Map the sources to the points of group ${g.n} of ${count} and answer with the JSON object.`;
+  const answers = new Map<number, MapAnswer>();
+  // The second cached block is new to the provider's cache: the largest group leads, and the
+  // others start when its response begins (then they read it instead of writing it).
+  const leader = groups.length > 1 && ctx.settings.promptCaching ? [...groups].sort((a, b) => b.points - a.points)[0] : undefined;
+  let release: () => void = () => {};
+  const gate = leader ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+  const ordered = leader ? [leader, ...groups.filter((g) => g !== leader)] : groups;
+  await inParallel(
+    ordered,
+    groups.length,
+    async (g) => {
+      const run = mapGroup(ctx, g, system, request(g), check, g === leader ? release : undefined);
+      answers.set(g.n, await (g === leader ? run.finally(release) : run));
+    },
+    gate,
+  );
+  return mergeAnswers(groups.map((g) => answers.get(g.n)!), maxSearches);
+}
