@@ -15,6 +15,7 @@ import type { PromptLibrary } from './library';
 import type { Clock, Documents, LanguageModel, Log, ModelRequest, ModelResponse, Reviewer, StateStore, WebSearch, Workspace, WorkflowEvent } from './ports';
 import { RunLog } from './runLog';
 import { StateSaves } from './stateSaves';
+import { validatedCall, type ValidatedCall, type ValidatedCallSpec } from './validatedCall';
 import { redactKeyShapedText } from './secrets';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
 import { textDocuments } from './textDocuments';
@@ -210,6 +211,14 @@ export class RunContext {
     } finally {
       this.inFlight.delete(spec.key);
     }
+  }
+
+  /**
+   * Makes a call and checks its answer, feeding the reason back and asking again until an
+   * answer passes or the attempts are spent (validatedCall.ts: the one history policy).
+   */
+  validatedCall<T>(spec: ValidatedCallSpec<T>): Promise<ValidatedCall<T>> {
+    return validatedCall(this, spec);
   }
 
   /**

@@ -6,7 +6,8 @@
  */
 import type { RunContext } from './context';
 import { languageName } from './language';
-import type { AnalystDef, SynthesizerDef, TemplateDef } from './library';
+import type { AnalystDef, StepPromptId, StepPromptVars, SynthesizerDef, TemplateDef } from './library';
+import type { SystemBlock } from './ports';
 import { locationLabel } from './passages';
 import type { Source, WorkflowState } from './state';
 
@@ -129,6 +130,23 @@ export function sharedPrefix(ctx: RunContext, language = outputLanguageName(ctx.
     context_documents: contextDocumentsText(s, options),
     clarifications: clarificationsText(s),
   });
+}
+
+/**
+ * The system blocks of a step's call: the shared prefix (cached, see `sharedPrefix`), then the
+ * step's prompt rendered with `vars` — cached too with `cacheStepPrompt`, for a prompt that
+ * several calls share.
+ */
+export function stepSystem<K extends StepPromptId>(
+  ctx: RunContext,
+  prompt: K,
+  vars: StepPromptVars[K],
+  options: { language?: string; attached?: boolean; cacheStepPrompt?: boolean } = {},
+): SystemBlock[] {
+  return [
+    { text: sharedPrefix(ctx, options.language, { attached: options.attached }), cache: true },
+    { text: ctx.library.render(prompt, vars), ...(options.cacheStepPrompt ? { cache: true } : {}) },
+  ];
 }
 
 export function analystOutputsText(state: WorkflowState): string {

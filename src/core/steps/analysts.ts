@@ -72,98 +72,76 @@ async function runOne(
   ctx.emit({ type: 'analyst-start', analyst: run.id });
   const first = analystRequest(ctx, run, def, documents);
   const sent = first.documents;
-  let messages: ModelMessage[] = first.messages;
-  let maxTokens = ANALYST_MAX_TOKENS;
-  const firstAttempt = run.attempts + 1;
-  for (let attempt = firstAttempt; attempt < firstAttempt + ctx.settings.analystAttempts; attempt++) {
-    run.attempts = attempt;
-    let text: string;
-    let stopReason: string | null;
-    let blocks: ModelCallRecordBlocks;
-    try {
-      const call = await ctx.call({
-        key: `analyst:${run.id}:${attempt}`,
-        step: 'analysts',
-        label: `analyst:${run.id}`,
-        system,
-        messages,
-        documents: sent,
-        cachedDocuments: documents.length,
-        maxTokens,
-        model: s.proposal!.model,
-        onBegin,
-        partialOnBudget: true,
-      });
-      text = call.text;
-      stopReason = call.stopReason;
-      blocks = call.blocks;
-    } catch (err) {
-      if (err instanceof CancelledError) {
-        resetInterrupted(run);
-        throw err;
-      }
-      if (err instanceof BudgetStop) {
-        run.status = 'failed';
-        run.attempts = attempt - 1;
-        run.errors.push(`Skipped: the budget of the run was reached (attempt ${attempt} not made).`);
-        onBegin?.();
-        ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] });
-        ctx.checkpoint();
-        return;
-      }
-      const reason = `Attempt ${attempt}: the model call failed: ${errorMessage(err)}`;
-      run.errors.push(reason);
-      ctx.runLog.retry({ step: 'analysts', label: `analyst:${run.id}`, attempt, reason });
-      continue;
+  let written;
+  try {
+    written = await ctx.validatedCall({
+      key: `analyst:${run.id}`,
+      step: 'analysts',
+      label: `analyst:${run.id}`,
+      subject: run.id,
+      // Attempts are numbered across the person's "retry the failed ones" (run.attempts).
+      firstAttempt: run.attempts + 1,
+      attempts: ctx.settings.analystAttempts,
+      system,
+      messages: first.messages,
+      documents: sent,
+      cachedDocuments: documents.length,
+      maxTokens: ANALYST_MAX_TOKENS,
+      maxTokensUpTo: 32000,
+      model: s.proposal!.model,
+      onBegin,
+      partialOnBudget: true,
+      retryFailedCalls: true,
+      onAttempt: (n) => (run.attempts = n),
+      onRejected: (reason, n) => run.errors.push(`Attempt ${n}: ${reason}`),
+      check: (call) => ({ valid: validateAnalystOutput(call.text, run.id, def.requiredFields, call.stopReason), call }),
+      feedback: (reason) => `Your answer failed validation: ${reason} Write the complete analysis again, starting with the YAML frontmatter.`,
+    });
+  } catch (err) {
+    if (err instanceof CancelledError) {
+      resetInterrupted(run);
+      throw err;
     }
-    try {
-      const valid = validateAnalystOutput(text, run.id, def.requiredFields, stopReason);
-      const evidence = checkCitations(sent, blocksOf({ text, blocks }));
-      logDropped(ctx, `analyst ${run.id}`, evidence.dropped);
-      const offset = text.indexOf(valid.body);
-      run.evidence = { records: offset >= 0 ? evidenceWithin(evidence, offset, offset + valid.body.length) : [], dropped: evidence.dropped };
-      run.sourceChecks = await verifyNamedSources(ctx, valid.frontmatter.sources);
-      run.frontmatter = valid.frontmatter;
-      run.body = valid.body;
-      run.status = 'done';
-      ctx.runLog.gate({
-        step: 'analysts',
-        gate: `analyst:${run.id}`,
-        passed: true,
-        detail: `attempt ${attempt}; ${run.evidence.records.length} checked citation(s), ${evidence.dropped.length} dropped; ` +
-          `${run.sourceChecks.filter((c) => c.verification.status === 'verified').length} of ${run.sourceChecks.length} named source(s) verified`,
-      });
-      try {
-        run.documentPath = await ctx.workspace.writeDocument(`${s.outputFolder}/analyst-${run.id}.md`, await analystTab(ctx, run, def.name, valid), 'analyst');
-        ctx.emit({ type: 'document', kind: 'analyst', path: run.documentPath });
-      } catch (err) {
-        ctx.log.warn(`The ${def.name} output could not be written to the workspace: ${errorMessage(err)}`);
-      }
-      ctx.emit({ type: 'analyst-done', analyst: run.id, path: run.documentPath });
-      ctx.checkpoint();
-      return;
-    } catch (err) {
-      const reason = `Attempt ${attempt}: ${errorMessage(err)}`;
-      run.errors.push(reason);
-      ctx.record('analysts', 'retry', `${run.id}: ${errorMessage(err)}`);
-      ctx.runLog.gate({ step: 'analysts', gate: `analyst:${run.id}`, passed: false, detail: reason });
-      if (stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 32000);
-      messages = [
-        ...messages.slice(0, 1),
-        { role: 'assistant', content: text },
-        {
-          role: 'user',
-          content: `Your answer failed validation: ${errorMessage(err)} Write the complete analysis again, starting with the YAML frontmatter.`,
-        },
-      ];
-    }
+    if (!(err instanceof BudgetStop)) throw err;
+    run.status = 'failed';
+    run.attempts -= 1;
+    run.errors.push(`Skipped: the budget of the run was reached (attempt ${run.attempts + 1} not made).`);
+    onBegin?.();
+    ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] });
+    ctx.checkpoint();
+    return;
   }
-  run.status = 'failed';
-  ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] ?? '' });
+  if (!written.ok) {
+    run.status = 'failed';
+    ctx.emit({ type: 'analyst-failed', analyst: run.id, error: run.errors[run.errors.length - 1] ?? '' });
+    ctx.checkpoint();
+    return;
+  }
+  const { valid, call } = written.value;
+  const evidence = checkCitations(sent, blocksOf(call));
+  logDropped(ctx, `analyst ${run.id}`, evidence.dropped);
+  const offset = call.text.indexOf(valid.body);
+  run.evidence = { records: offset >= 0 ? evidenceWithin(evidence, offset, offset + valid.body.length) : [], dropped: evidence.dropped };
+  run.sourceChecks = await verifyNamedSources(ctx, valid.frontmatter.sources);
+  run.frontmatter = valid.frontmatter;
+  run.body = valid.body;
+  run.status = 'done';
+  ctx.runLog.gate({
+    step: 'analysts',
+    gate: `analyst:${run.id}`,
+    passed: true,
+    detail: `attempt ${written.attempt}; ${run.evidence.records.length} checked citation(s), ${evidence.dropped.length} dropped; ` +
+      `${run.sourceChecks.filter((c) => c.verification.status === 'verified').length} of ${run.sourceChecks.length} named source(s) verified`,
+  });
+  try {
+    run.documentPath = await ctx.workspace.writeDocument(`${s.outputFolder}/analyst-${run.id}.md`, await analystTab(ctx, run, def.name, valid), 'analyst');
+    ctx.emit({ type: 'document', kind: 'analyst', path: run.documentPath });
+  } catch (err) {
+    ctx.log.warn(`The ${def.name} output could not be written to the workspace: ${errorMessage(err)}`);
+  }
+  ctx.emit({ type: 'analyst-done', analyst: run.id, path: run.documentPath });
   ctx.checkpoint();
 }
-
-type ModelCallRecordBlocks = Awaited<ReturnType<RunContext['call']>>['blocks'];
 
 /**
  * The analyst's tab: its frontmatter (each named source with its verification), its body with

@@ -17,9 +17,10 @@
  * state's map (citations.ts does).
  */
 import type { RunContext } from '../context';
-import { errorMessage, GateError } from '../errors';
+import { GateError } from '../errors';
 import { inParallel } from '../parallel';
-import type { ModelMessage, SystemBlock } from '../ports';
+import type { SystemBlock } from '../ports';
+import type { Rejection } from '../validatedCall';
 
 /** Groups of sections at most (each one call). */
 export const MAX_CITATION_GROUPS = 4;
@@ -95,39 +96,32 @@ export function mergeAnswers(answers: MapAnswer[], maxSearches: number): MapAnsw
   };
 }
 
-/**
- * Maps one group until its answer passes `check`: recorded attempts are reused (a resumed run
- * pays for none of them again), and up to `validationAttempts` new calls are made.
- */
-async function mapGroup(ctx: RunContext, group: CitationGroup, system: SystemBlock[], request: string, check: (text: string) => MapAnswer, onBegin?: () => void): Promise<MapAnswer> {
-  const label = `citations:part:${group.n}`;
-  let messages: ModelMessage[] = [{ role: 'user', content: request }];
-  let lastError = '';
-  for (let attempt = 1, made = 0; ; attempt++) {
-    const key = `${label}:${attempt}`;
-    if (!ctx.recorded(ctx.callKey('citations', key))) {
-      if (made >= ctx.settings.validationAttempts) break;
-      made++;
-    }
-    const call = await ctx.call({ key, step: 'citations', label, system, messages, maxTokens: 4000, onBegin });
-    try {
-      return check(call.text);
-    } catch (err) {
-      lastError = errorMessage(err);
-      ctx.record('citations', 'retry', `group ${group.n}: ${lastError}`);
-      ctx.runLog.retry({ step: 'citations', label, attempt, reason: lastError });
-      messages = [
-        messages[0],
-        { role: 'assistant', content: call.text || '(empty)' },
-        { role: 'user', content: `Your answer could not be used: ${lastError} Answer again with the JSON object only.` },
-      ];
-    }
-  }
-  throw new GateError('citations', 'citation-map', `The citation map could not be built: group ${group.n} of the outline's sections: ${lastError}`);
+/** What a rejected map answer is told (the one call's and each group's). */
+export const answerAgain = (reason: string) => `Your answer could not be used: ${reason} Answer again with the JSON object only.`;
+
+type MapCheck = (text: string) => MapAnswer | Rejection;
+
+/** Maps one group until its answer passes `check` (recorded attempts are read again, not paid again). */
+async function mapGroup(ctx: RunContext, group: CitationGroup, system: SystemBlock[], request: string, check: MapCheck, onBegin?: () => void): Promise<MapAnswer> {
+  const mapped = await ctx.validatedCall({
+    key: `citations:part:${group.n}`,
+    step: 'citations',
+    label: `citations:part:${group.n}`,
+    subject: `group ${group.n}`,
+    attempts: ctx.settings.validationAttempts,
+    system,
+    messages: [{ role: 'user', content: request }],
+    maxTokens: 4000,
+    onBegin,
+    check: (call) => check(call.text),
+    feedback: answerAgain,
+  });
+  if (!mapped.ok) throw new GateError('citations', 'citation-map', `The citation map could not be built: group ${group.n} of the outline's sections: ${mapped.reason}`);
+  return mapped.value;
 }
 
 /** Maps every group at the same time and merges their answers. */
-export async function mapByGroups(ctx: RunContext, groups: CitationGroup[], system: SystemBlock[], maxSearches: number, check: (text: string) => MapAnswer): Promise<MapAnswer> {
+export async function mapByGroups(ctx: RunContext, groups: CitationGroup[], system: SystemBlock[], maxSearches: number, check: MapCheck): Promise<MapAnswer> {
   const count = String(groups.length);
   const maxGaps = String(Math.max(2, Math.ceil(MAX_GAPS / groups.length) + 1));
   const request = (g: CitationGroup) =>

@@ -9,17 +9,18 @@ import * as z from 'zod';
 import { BudgetStop } from '../budget';
 import type { RunContext } from '../context';
 import { CancelledError, errorMessage, GateError } from '../errors';
-import { currentOutline, outputLanguageName, sharedPrefix, sourceRegistryText } from '../promptText';
+import { currentOutline, outputLanguageName, sourceRegistryText, stepSystem } from '../promptText';
 import { assertCitationMap, unknownSourceIds } from '../checks';
 import { parseJsonAnswer } from '../modelAnswers';
 import { groupBlocks, makePassage, paragraphs, type Passage } from '../passages';
-import type { ModelMessage, SearchResult } from '../ports';
+import type { SearchResult } from '../ports';
 import { SourceId, type CitationEntry, type Source } from '../state';
 import { httpUrl } from '../safeText';
 import { redactKeyShapedText } from '../secrets';
 import { numberedOutline } from '../sectionPlan';
 import { nextSourceId } from './sources';
-import { citationGroups, mapByGroups, type MapAnswer } from './citationParts';
+import { reject, type Rejection } from '../validatedCall';
+import { answerAgain, citationGroups, mapByGroups, type MapAnswer } from './citationParts';
 
 const CitationsAnswer = z.object({
   citations: z.array(z.object({ point: z.string().min(1), sourceIds: z.array(SourceId) })).default([]),
@@ -188,43 +189,32 @@ export async function runCitations(ctx: RunContext): Promise<void> {
 
   const maxSearches = s.webSearchAllowed ? ctx.settings.maxSearchesPerAnalysis : 0;
   const vars = { language_name: outputLanguageName(s), outline: outline.text, source_registry: sourceRegistryText(s.sources), max_searches: String(maxSearches) };
-  const check = (text: string): MapAnswer => {
+  const check = (text: string): MapAnswer | Rejection => {
     const a = parseJsonAnswer(text, CitationsAnswer);
     const unknown = unknownSourceIds(a.citations.flatMap((c) => c.sourceIds), s.sources);
-    if (unknown.length) throw new Error(`These source ids are not in the registry: ${unknown.join(', ')}. Use only the listed ids.`);
-    return a;
+    return unknown.length ? reject(`These source ids are not in the registry: ${unknown.join(', ')}. Use only the listed ids.`) : a;
   };
   // An outline of several sections is mapped by groups of sections at the same time; a run
   // whose map was already answered by one call keeps that answer.
   const groups = ctx.recorded(ctx.callKey('citations', 'citations:1')) ? [] : citationGroups(outline.text);
-  let answer: MapAnswer | null = null;
-  let lastError = '';
+  let answer: MapAnswer;
   if (groups.length > 1) {
-    const frame = ctx.library.render('citations-frame', vars);
-    answer = await mapByGroups(ctx, groups, [{ text: sharedPrefix(ctx), cache: true }, { text: frame, cache: true }], maxSearches, check);
+    answer = await mapByGroups(ctx, groups, stepSystem(ctx, 'citations-frame', vars, { cacheStepPrompt: true }), maxSearches, check);
+  } else {
+    const mapped = await ctx.validatedCall({
+      key: 'citations',
+      step: 'citations',
+      label: 'citations',
+      attempts: ctx.settings.validationAttempts,
+      system: stepSystem(ctx, 'citations', vars),
+      messages: [{ role: 'user', content: 'Map the sources to the outline points and answer with the JSON object.' }],
+      maxTokens: 4000,
+      check: (call) => check(call.text),
+      feedback: answerAgain,
+    });
+    if (!mapped.ok) throw new GateError('citations', 'citation-map', `The citation map could not be built: ${mapped.reason}`);
+    answer = mapped.value;
   }
-  const system = [
-    { text: sharedPrefix(ctx), cache: true },
-    { text: ctx.library.render('citations', vars) },
-  ];
-  let messages: ModelMessage[] = [{ role: 'user', content: 'Map the sources to the outline points and answer with the JSON object.' }];
-  for (let attempt = 1; !answer && attempt <= ctx.settings.validationAttempts; attempt++) {
-    const call = await ctx.call({ key: `citations:${attempt}`, step: 'citations', label: 'citations', system, messages, maxTokens: 4000 });
-    try {
-      answer = check(call.text);
-      break;
-    } catch (err) {
-      lastError = errorMessage(err);
-      ctx.record('citations', 'retry', lastError);
-      ctx.runLog.retry({ step: 'citations', label: 'citations', attempt, reason: lastError });
-      messages = [
-        messages[0],
-        { role: 'assistant', content: call.text },
-        { role: 'user', content: `Your answer could not be used: ${lastError} Answer again with the JSON object only.` },
-      ];
-    }
-  }
-  if (!answer) throw new GateError('citations', 'citation-map', `The citation map could not be built: ${lastError}`);
 
   const map: CitationEntry[] = answer.citations
     .filter((c) => c.sourceIds.length > 0)

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
 import { errorMessage } from '../errors';
-import { outputLanguageName, sharedPrefix } from '../promptText';
+import { outputLanguageName, stepSystem } from '../promptText';
 import { keywordScores } from '../keywords';
 import { parseJsonAnswer } from '../modelAnswers';
 import { scoreWithModel, sortScores } from './parse';
@@ -39,10 +39,7 @@ export async function runClarify(ctx: RunContext): Promise<void> {
       key: 'clarify',
       step: 'clarify',
       label: 'clarify',
-      system: [
-        { text: sharedPrefix(ctx), cache: true },
-        { text: lib.render('clarify', { language_name: outputLanguageName(s), candidates }) },
-      ],
+      system: stepSystem(ctx, 'clarify', { language_name: outputLanguageName(s), candidates }),
       messages: [{ role: 'user', content: 'Write the clarification questions and answer with the JSON object.' }],
       maxTokens: 800,
     });

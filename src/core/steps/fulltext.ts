@@ -13,13 +13,7 @@
 import type { RunContext } from '../context';
 import { runCost } from '../cost';
 import { errorMessage, GateError } from '../errors';
-import {
-  citationMapText,
-  currentOutline,
-  outputLanguageName,
-  sharedPrefix,
-  templateSections,
-} from '../promptText';
+import { citationMapText, currentOutline, outputLanguageName, stepSystem, templateSections } from '../promptText';
 import { citableDocuments, citingRegistryText } from '../citable';
 import { blocksOf, checkCitations, evidenceWithin } from '../evidence';
 import { gateFullTextEvidence, type GateResult } from '../evidenceGate';
@@ -28,7 +22,6 @@ import type { DroppedCitation } from '../evidenceSchema';
 import { validateFinalFrontmatter, validateFullText, type FinalFrontmatter } from '../checks';
 import { renderFrontmatter, stripOuterFence } from '../modelAnswers';
 import { escapeInline, neutralizeMarkdown } from '../safeText';
-import type { ModelMessage } from '../ports';
 import { documentLabels } from '../documentLabels';
 import { planSections } from '../sectionPlan';
 import { writeSections } from './sections';
@@ -76,70 +69,57 @@ export async function runFulltext(ctx: RunContext): Promise<void> {
   const given = (id: string) => quotable.has(id) || unverifiedAllowed.has(id);
   const map = { ...s, citationMap: s.citationMap.map((c) => ({ ...c, sourceIds: c.sourceIds.filter((id) => given(id.split('.')[0])) })).filter((c) => c.sourceIds.length) };
   const registryText = citingRegistryText(s.sources, quotable, unverifiedAllowed);
-  const system = [
-    { text: sharedPrefix(ctx, undefined, { attached: true }), cache: true },
-    {
-      text: ctx.library.render('fulltext', {
-        language_name: outputLanguageName(s),
-        template_name: template.name,
-        template_sections: templateSections(template),
-        target_words: String(template.targetWords),
-        outline: currentOutline(s),
-        citation_map: citationMapText(map),
-        source_registry: registryText,
-        integration: s.integration ?? '',
-        output_rules: ctx.library.render('output-rules', { language_name: outputLanguageName(s) }),
-      }),
-    },
-  ];
-  let messages: ModelMessage[] = [{ role: 'user', content: 'Write the full document now.' }];
-  let maxTokens = Math.max(8000, Math.ceil(template.targetWords * 2.5));
-  let accepted: GateResult | null = null;
-  let dropped: DroppedCitation[] = [];
-  let lastError = '';
+  let accepted: GateResult;
+  let dropped: DroppedCitation[];
   // An outline of several sections is written section by section, in parallel (sections.ts),
   // citing the same documents under the same rules.
   const plan = planSections(currentOutline(s), template, map.citationMap);
   if (ctx.settings.sectionWriting && plan.sections.length > 1) {
     ({ accepted, dropped } = await writeSections(ctx, template, plan, { sent, quotable, unverifiedAllowed, citationMap: citationMapText(map), registry: registryText }));
-  }
-  for (let attempt = 1; accepted === null && attempt <= ctx.settings.validationAttempts; attempt++) {
-    const call = await ctx.call({
-      key: `fulltext:${attempt}`,
+  } else {
+    const written = await ctx.validatedCall({
+      key: 'fulltext',
       step: 'fulltext',
       label: 'fulltext',
-      system,
-      messages,
-      maxTokens,
+      attempts: ctx.settings.validationAttempts,
+      system: stepSystem(
+        ctx,
+        'fulltext',
+        {
+          language_name: outputLanguageName(s),
+          template_name: template.name,
+          template_sections: templateSections(template),
+          target_words: String(template.targetWords),
+          outline: currentOutline(s),
+          citation_map: citationMapText(map),
+          source_registry: registryText,
+          integration: s.integration ?? '',
+          output_rules: ctx.library.render('output-rules', { language_name: outputLanguageName(s) }),
+        },
+        { attached: true },
+      ),
+      messages: [{ role: 'user', content: 'Write the full document now.' }],
+      maxTokens: Math.max(8000, Math.ceil(template.targetWords * 2.5)),
+      maxTokensUpTo: 64000,
       stream: true,
       documents: sent,
+      check: (call, attempt) => {
+        // The factual check is the evidence gate's: citations come as quotes, not as ids.
+        const body = validateFullText(stripOuterFence(call.text), call.stopReason, s.sources, false);
+        const evidence = checkCitations(sent, blocksOf(call));
+        logDropped(ctx, `fulltext (attempt ${attempt})`, evidence.dropped);
+        const offset = call.text.indexOf(body);
+        const records = offset >= 0 ? evidenceWithin(evidence, offset, offset + body.length) : [];
+        return { gated: gateFullTextEvidence(s, { text: body, records, registry: s.sources, quotable, unverifiedAllowed, factual: s.factual }), dropped: evidence.dropped };
+      },
+      feedback: (reason) => `Your document could not be accepted: ${reason} Write the complete document again.`,
     });
-    try {
-      // The factual check is the evidence gate's: citations come as quotes, not as ids.
-      const body = validateFullText(stripOuterFence(call.text), call.stopReason, s.sources, false);
-      const evidence = checkCitations(sent, blocksOf(call));
-      logDropped(ctx, `fulltext (attempt ${attempt})`, evidence.dropped);
-      const offset = call.text.indexOf(body);
-      const records = offset >= 0 ? evidenceWithin(evidence, offset, offset + body.length) : [];
-      accepted = gateFullTextEvidence(s, { text: body, records, registry: s.sources, quotable, unverifiedAllowed, factual: s.factual });
-      dropped = evidence.dropped;
-      if (accepted.removed.length) {
-        ctx.runLog.note({ step: 'fulltext', message: `Inline ids cited without a checked quote were removed: ${accepted.removed.join(', ')}.` });
-      }
-      break;
-    } catch (err) {
-      lastError = errorMessage(err);
-      ctx.record('fulltext', 'retry', lastError);
-      ctx.runLog.gate({ step: 'fulltext', gate: 'full-text', passed: false, detail: lastError });
-      if (call.stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 64000);
-      messages = [
-        messages[0],
-        { role: 'assistant', content: call.text },
-        { role: 'user', content: `Your document could not be accepted: ${lastError} Write the complete document again.` },
-      ];
+    if (!written.ok) throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${written.reason}`);
+    ({ gated: accepted, dropped } = written.value);
+    if (accepted.removed.length) {
+      ctx.runLog.note({ step: 'fulltext', message: `Inline ids cited without a checked quote were removed: ${accepted.removed.join(', ')}.` });
     }
   }
-  if (accepted === null) throw new GateError('fulltext', 'full-text', `The full text failed its checks: ${lastError}`);
 
   const l = documentLabels(s.language);
   const { cited: citedSources, marks } = numberEvidence(s.sources, accepted.records, accepted.unverifiedMarks);

@@ -7,7 +7,7 @@
 import type { RunContext } from '../context';
 import { GateError } from '../errors';
 import { planIntegration } from '../integrationPlan';
-import { analystOutputsText, outputLanguageName, sharedPrefix } from '../promptText';
+import { analystOutputsText, outputLanguageName, stepSystem } from '../promptText';
 import { stripOuterFence } from '../modelAnswers';
 import { writeIntegrationParts } from './integrationParts';
 
@@ -17,17 +17,12 @@ async function oneCall(ctx: RunContext, synthesizerName: string, method: string)
     key: 'integration',
     step: 'integrate',
     label: 'integration',
-    system: [
-      { text: sharedPrefix(ctx), cache: true },
-      {
-        text: ctx.library.render('integration', {
-          language_name: outputLanguageName(s),
-          synthesizer_name: synthesizerName,
-          synthesizer_method: method,
-          analyst_outputs: analystOutputsText(s),
-        }),
-      },
-    ],
+    system: stepSystem(ctx, 'integration', {
+      language_name: outputLanguageName(s),
+      synthesizer_name: synthesizerName,
+      synthesizer_method: method,
+      analyst_outputs: analystOutputsText(s),
+    }),
     messages: [{ role: 'user', content: 'Integrate the analyst outputs now.' }],
     maxTokens: 8000,
   });

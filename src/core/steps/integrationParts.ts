@@ -14,12 +14,13 @@
  * state's integration (integrate.ts does, after its gate).
  */
 import type { RunContext } from '../context';
-import { errorMessage, GateError } from '../errors';
+import { GateError } from '../errors';
 import type { IntegrationPart, IntegrationPlan } from '../integrationPlan';
 import { stripOuterFence } from '../modelAnswers';
 import { inParallel } from '../parallel';
-import type { ModelMessage, SystemBlock } from '../ports';
-import { analystOutputsText, outputLanguageName, sharedPrefix } from '../promptText';
+import type { SystemBlock } from '../ports';
+import { analystOutputsText, outputLanguageName, stepSystem } from '../promptText';
+import { reject, type Rejection } from '../validatedCall';
 
 /** A part shorter than this (headings aside) counts as empty. */
 const MIN_PART_CHARS = 40;
@@ -42,11 +43,11 @@ function othersText(plan: IntegrationPlan, part: IntegrationPart): string {
   return others.join('\n');
 }
 
-/** The part's text when it passes its check (a heading first), or throws the reason. */
-function acceptedPart(text: string, heading: string): string {
+/** The part's text when it passes its check (a heading first), or the reason. */
+function acceptedPart(text: string, heading: string): string | Rejection {
   const body = stripOuterFence(text).trim();
   const prose = body.replace(/^#{1,6} .*$/gm, '').trim();
-  if (prose.length < MIN_PART_CHARS) throw new Error('The part came back empty.');
+  if (prose.length < MIN_PART_CHARS) return reject('The part came back empty.');
   return /^#{1,6} /.test(body) ? body : `## ${heading}\n\n${body}`;
 }
 
@@ -56,49 +57,44 @@ function acceptedPart(text: string, heading: string): string {
  */
 async function writePart(ctx: RunContext, job: PartJob, system: SystemBlock[], request: string, onBegin?: () => void): Promise<string> {
   const label = `integration:${job.id}`;
-  let messages: ModelMessage[] = [{ role: 'user', content: request }];
-  let maxTokens = Math.max(2000, Math.ceil(job.maxWords * 3));
-  let lastError = '';
-  for (let made = 0; ; job.attempt++) {
-    const key = `integration:${job.id}:${job.attempt}`;
-    if (!ctx.recorded(key)) {
-      if (made >= ctx.settings.validationAttempts) break;
-      made++;
-    }
-    const call = await ctx.call({ key, step: 'integrate', label, system, messages, maxTokens, onBegin, ownAttempts: true });
-    try {
-      const text = acceptedPart(call.text, job.heading);
-      if (call.stopReason === 'max_tokens') {
-        ctx.log.warn(`The ${label.replace(':', ' ')} reached the maximum output length; the outline step works with what was written.`);
-      }
-      ctx.runLog.gate({ step: 'integrate', gate: label, passed: true, detail: `attempt ${job.attempt}; ${text.length} characters` });
-      job.attempt++;
-      return text;
-    } catch (err) {
-      lastError = errorMessage(err);
-      ctx.record('integrate', 'retry', `${job.id}: ${lastError}`);
-      ctx.runLog.gate({ step: 'integrate', gate: label, passed: false, detail: lastError });
-      if (call.stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 16000);
-      messages = [messages[0], { role: 'assistant', content: call.text || '(empty)' }, { role: 'user', content: `Your part could not be accepted: ${lastError} Write the complete part again.` }];
-    }
+  const written = await ctx.validatedCall({
+    key: `integration:${job.id}`,
+    step: 'integrate',
+    label,
+    subject: job.id,
+    ownAttempts: true,
+    firstAttempt: job.attempt,
+    attempts: ctx.settings.validationAttempts,
+    system,
+    messages: [{ role: 'user', content: request }],
+    maxTokens: Math.max(2000, Math.ceil(job.maxWords * 3)),
+    maxTokensUpTo: 16000,
+    onBegin,
+    check: (call) => acceptedPart(call.text, job.heading),
+    feedback: (reason) => `Your part could not be accepted: ${reason} Write the complete part again.`,
+  });
+  if (!written.ok) {
+    job.attempt = written.nextAttempt;
+    throw new GateError('integrate', 'integration', `The integration of the analyst outputs failed its checks: ${job.id.replace(':', ' ')} (${job.heading}): ${written.reason} Resume to try again.`);
   }
-  throw new GateError('integrate', 'integration', `The integration of the analyst outputs failed its checks: ${job.id.replace(':', ' ')} (${job.heading}): ${lastError} Resume to try again.`);
+  if (written.answer.stopReason === 'max_tokens') {
+    ctx.log.warn(`The ${label.replace(':', ' ')} reached the maximum output length; the outline step works with what was written.`);
+  }
+  ctx.runLog.gate({ step: 'integrate', gate: label, passed: true, detail: `attempt ${written.attempt}; ${written.value.length} characters` });
+  job.attempt = written.attempt + 1;
+  return written.value;
 }
 
 /** Writes the planned parts and returns the integration: the parts in the method's order, then the closing. */
 export async function writeIntegrationParts(ctx: RunContext, plan: IntegrationPlan, synthesizerName: string, method: string): Promise<string> {
   const s = ctx.state;
   const language = outputLanguageName(s);
-  const frame = ctx.library.render('integration-frame', {
-    language_name: language,
-    synthesizer_name: synthesizerName,
-    synthesizer_method: method,
-    analyst_outputs: analystOutputsText(s),
-  });
-  const cached: SystemBlock[] = [
-    { text: sharedPrefix(ctx), cache: true },
-    { text: frame, cache: true },
-  ];
+  const cached = stepSystem(
+    ctx,
+    'integration-frame',
+    { language_name: language, synthesizer_name: synthesizerName, synthesizer_method: method, analyst_outputs: analystOutputsText(s) },
+    { cacheStepPrompt: true },
+  );
   const count = String(plan.parts.length);
   const jobs = plan.parts.map((p): PartJob & { part: IntegrationPart } => ({ id: `part:${p.n}`, heading: p.steps[0].title, maxWords: p.maxWords, attempt: 1, text: null, part: p }));
   const instructions = (p: IntegrationPart) =>

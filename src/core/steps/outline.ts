@@ -6,7 +6,7 @@
  */
 import { CancelledByPerson, type RunContext } from '../context';
 import { GateError } from '../errors';
-import { outputLanguageName, sharedPrefix, templateSections } from '../promptText';
+import { outputLanguageName, stepSystem, templateSections } from '../promptText';
 import { stripOuterFence } from '../modelAnswers';
 import { internalMarkers, readableMarkers } from '../markers';
 
@@ -25,19 +25,14 @@ async function writeRevision(ctx: RunContext): Promise<void> {
     key: `outline:${n}`,
     step: 'outline',
     label: `outline:${n}`,
-    system: [
-      { text: sharedPrefix(ctx), cache: true },
-      {
-        text: ctx.library.render('outline', {
-          language_name: outputLanguageName(s),
-          template_name: template.name,
-          template_sections: templateSections(template),
-          integration: s.integration ?? '',
-          previous_outline: previous,
-          feedback_history: feedbackHistory(s.outline),
-        }),
-      },
-    ],
+    system: stepSystem(ctx, 'outline', {
+      language_name: outputLanguageName(s),
+      template_name: template.name,
+      template_sections: templateSections(template),
+      integration: s.integration ?? '',
+      previous_outline: previous,
+      feedback_history: feedbackHistory(s.outline),
+    }),
     messages: [{ role: 'user', content: n === 1 ? 'Write the outline now.' : 'Revise the outline, taking all the feedback into account.' }],
     maxTokens: 4000,
   });

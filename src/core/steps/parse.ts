@@ -10,14 +10,13 @@
  */
 import * as z from 'zod';
 import type { RunContext } from '../context';
-import { synthesizerCatalog, templateCatalog, sharedPrefix, outputLanguageName, PROBLEM_LANGUAGE } from '../promptText';
+import { synthesizerCatalog, templateCatalog, stepSystem, outputLanguageName, PROBLEM_LANGUAGE } from '../promptText';
 import { keywordScores } from '../keywords';
 import { chooseLanguage, detectLanguage, normalizeLanguageCode } from '../language';
 import { parseJsonAnswer } from '../modelAnswers';
 import { slugify, type SynthesizerScore } from '../state';
-import { errorMessage } from '../errors';
 import { sourceNeedCall } from './sources';
-import type { ModelMessage } from '../ports';
+import { reject } from '../validatedCall';
 
 export const ParseAnswer = z.object({
   title: z.string().max(200).default(''),
@@ -43,35 +42,28 @@ export async function scoreWithModel(
 ): Promise<z.infer<typeof ParseAnswer> | null> {
   const lib = ctx.library;
   const known = new Set(lib.synthesizers.map((s) => s.id));
-  const system = [
-    { text: sharedPrefix(ctx, language), cache: true },
-    {
-      text: lib.render('parse', {
-        language_name: language,
-        synthesizer_catalog: synthesizerCatalog(lib.synthesizers),
-        template_catalog: templateCatalog(lib.templates),
-      }),
-    },
-  ];
-  let messages: ModelMessage[] = [{ role: 'user', content: 'Score the synthesizers for this problem and answer with the JSON object.' }];
-  for (let attempt = 1; attempt <= ctx.settings.validationAttempts; attempt++) {
-    const call = await ctx.call({ key: `${keyBase}:${attempt}`, step: ctx.state.step, label, system, messages, maxTokens: 1500 });
-    try {
+  const scored = await ctx.validatedCall({
+    key: keyBase,
+    step: ctx.state.step,
+    label,
+    attempts: ctx.settings.validationAttempts,
+    system: stepSystem(
+      ctx,
+      'parse',
+      { language_name: language, synthesizer_catalog: synthesizerCatalog(lib.synthesizers), template_catalog: templateCatalog(lib.templates) },
+      { language },
+    ),
+    messages: [{ role: 'user', content: 'Score the synthesizers for this problem and answer with the JSON object.' }],
+    maxTokens: 1500,
+    check: (call) => {
       const answer = parseJsonAnswer(call.text, ParseAnswer);
       const valid = answer.synthesizers.filter((s) => known.has(s.id));
-      if (valid.length === 0) throw new Error(`None of the synthesizer ids is known. Use only: ${[...known].join(', ')}.`);
+      if (valid.length === 0) return reject(`None of the synthesizer ids is known. Use only: ${[...known].join(', ')}.`);
       return { ...answer, synthesizers: valid };
-    } catch (err) {
-      ctx.record(ctx.state.step, 'retry', `${label}: ${errorMessage(err)}`);
-      ctx.runLog.retry({ step: ctx.state.step, label, attempt, reason: errorMessage(err) });
-      messages = [
-        ...messages,
-        { role: 'assistant', content: call.text },
-        { role: 'user', content: `Your answer could not be used: ${errorMessage(err)} Answer again with the JSON object only.` },
-      ];
-    }
-  }
-  return null;
+    },
+    feedback: (reason) => `Your answer could not be used: ${reason} Answer again with the JSON object only.`,
+  });
+  return scored.ok ? scored.value : null;
 }
 
 export function sortScores(scores: SynthesizerScore[]): SynthesizerScore[] {

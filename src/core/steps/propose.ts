@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { CancelledByPerson, type RunContext } from '../context';
 import { estimateRun } from '../estimate';
 import { errorMessage } from '../errors';
-import { analystCatalog, outputLanguageName, sharedPrefix } from '../promptText';
+import { analystCatalog, outputLanguageName, stepSystem } from '../promptText';
 import { normalizeLanguageCode } from '../language';
 import { parseJsonAnswer } from '../modelAnswers';
 import type { ProposalDecision, ProposalView } from '../ports';
@@ -78,19 +78,14 @@ async function draft(ctx: RunContext): Promise<Proposal> {
     key: 'proposal',
     step: 'propose',
     label: 'proposal',
-    system: [
-      { text: sharedPrefix(ctx), cache: true },
-      {
-        text: lib.render('proposal', {
-          language_name: outputLanguageName(s),
-          synthesizer_name: synth.name,
-          synthesizer_method: synth.method,
-          template_name: template.name,
-          analyst_catalog: analystCatalog(lib.analysts),
-          default_analysts: defaults.join(', ') || '(none)',
-        }),
-      },
-    ],
+    system: stepSystem(ctx, 'proposal', {
+      language_name: outputLanguageName(s),
+      synthesizer_name: synth.name,
+      synthesizer_method: synth.method,
+      template_name: template.name,
+      analyst_catalog: analystCatalog(lib.analysts),
+      default_analysts: defaults.join(', ') || '(none)',
+    }),
     messages: [{ role: 'user', content: 'Choose the analysts for this analysis and answer with the JSON object.' }],
     maxTokens: 800,
   });

@@ -28,12 +28,12 @@ import { errorMessage, GateError } from '../errors';
 import { blocksOf, checkCitations, evidenceWithin } from '../evidence';
 import { gateFullTextEvidence, type GateResult } from '../evidenceGate';
 import type { DroppedCitation } from '../evidenceSchema';
-import { currentOutline, outputLanguageName, sharedPrefix, sourceLine, templateSections } from '../promptText';
+import { currentOutline, outputLanguageName, sourceLine, stepSystem, templateSections } from '../promptText';
 import { validateFullText, validateSection } from '../checks';
 import type { TemplateDef } from '../library';
 import { escapeInline } from '../safeText';
 import { stripOuterFence } from '../modelAnswers';
-import type { ModelMessage, SystemBlock } from '../ports';
+import type { SystemBlock } from '../ports';
 import type { PlannedSection, SectionPlan } from '../sectionPlan';
 import { logDropped } from './fulltext';
 import { inParallel } from '../parallel';
@@ -79,10 +79,6 @@ class Draft {
   private emit(): void {
     this.ctx.emit({ type: 'draft', parts: [...this.parts] });
   }
-}
-
-function sectionKey(section: PlannedSection, attempt: number): string {
-  return `fulltext:section:${section.index + 1}:${attempt}`;
 }
 
 function evidenceText(ctx: RunContext, section: PlannedSection, plan: SectionPlan): string {
@@ -132,59 +128,49 @@ async function writeSection(
   const s = ctx.state;
   const { section } = job;
   const label = `section:${section.index + 1}`;
-  let messages: ModelMessage[] = [{ role: 'user', content: request }];
-  let maxTokens = Math.max(4000, Math.ceil(section.words * 3));
-  let lastError = '';
-  for (let made = 0; ; job.attempt++) {
-    const key = sectionKey(section, job.attempt);
-    if (!ctx.recorded(key)) {
-      if (made >= ctx.settings.validationAttempts) break;
-      made++;
-      job.made++;
-    }
-    draft.set(section, '');
-    const call = await ctx.call({
-      key,
-      step: 'fulltext',
-      label,
-      system,
-      messages,
-      maxTokens,
-      onBegin,
-      onText: (delta) => draft.append(section, delta),
-      documents: rules.sent,
-      // A resume after a failed check keeps the accepted sections and goes on numbering the
-      // attempts of the others (the rejected answers are read again, free, then new ones made).
-      ownAttempts: true,
-    });
-    try {
+  const written = await ctx.validatedCall({
+    key: `fulltext:section:${section.index + 1}`,
+    step: 'fulltext',
+    label,
+    subject: `section ${section.index + 1} (${section.heading})`,
+    // A resume after a failed check keeps the accepted sections and goes on numbering the
+    // attempts of the others (the rejected answers are read again, free, then new ones made).
+    ownAttempts: true,
+    firstAttempt: job.attempt,
+    attempts: ctx.settings.validationAttempts,
+    system,
+    messages: [{ role: 'user', content: request }],
+    maxTokens: Math.max(4000, Math.ceil(section.words * 3)),
+    maxTokensUpTo: 32000,
+    onBegin,
+    onText: (delta) => draft.append(section, delta),
+    documents: rules.sent,
+    onAttempt: () => draft.set(section, ''),
+    check: (call, attempt) => {
       // Citations come as quotes of the attached documents: the evidence gate checks them.
       const body = validateSection(stripOuterFence(call.text), call.stopReason, s.sources, false);
       const evidence = checkCitations(rules.sent, blocksOf(call));
-      logDropped(ctx, `fulltext ${label} (attempt ${job.attempt})`, evidence.dropped);
+      logDropped(ctx, `fulltext ${label} (attempt ${attempt})`, evidence.dropped);
       const offset = call.text.indexOf(body);
       const records = offset >= 0 ? evidenceWithin(evidence, offset, offset + body.length) : [];
       const gated = gateFullTextEvidence(s, { text: body, records, registry: s.sources, quotable: rules.quotable, unverifiedAllowed: rules.unverifiedAllowed, factual: mustCite });
-      if (gated.removed.length) ctx.runLog.note({ step: 'fulltext', message: `${label}: inline ids cited without a checked quote were removed: ${gated.removed.join(', ')}.` });
-      job.evidence = { ...gated, dropped: evidence.dropped };
-      draft.set(section, gated.text);
-      ctx.runLog.gate({ step: 'fulltext', gate: label, passed: true, detail: `attempt ${job.attempt}; ${gated.records.length} checked citation(s)` });
-      job.attempt++;
-      return gated.text;
-    } catch (err) {
-      lastError = errorMessage(err);
-      ctx.record('fulltext', 'retry', `section ${section.index + 1} (${section.heading}): ${lastError}`);
-      ctx.runLog.gate({ step: 'fulltext', gate: label, passed: false, detail: lastError });
-      if (call.stopReason === 'max_tokens') maxTokens = Math.min(maxTokens * 2, 32000);
-      messages = [
-        messages[0],
-        { role: 'assistant', content: call.text },
-        { role: 'user', content: `Your section could not be accepted: ${lastError} Write the complete section again.` },
-      ];
-    }
+      return { ...gated, dropped: evidence.dropped };
+    },
+    feedback: (reason) => `Your section could not be accepted: ${reason} Write the complete section again.`,
+  });
+  job.made += written.made;
+  if (!written.ok) {
+    job.attempt = written.nextAttempt;
+    draft.set(section, '');
+    throw new GateError('fulltext', 'full-text', `The full text failed its checks: section "${section.heading}": ${written.reason}`);
   }
-  draft.set(section, '');
-  throw new GateError('fulltext', 'full-text', `The full text failed its checks: section "${section.heading}": ${lastError}`);
+  const gated = written.value;
+  if (gated.removed.length) ctx.runLog.note({ step: 'fulltext', message: `${label}: inline ids cited without a checked quote were removed: ${gated.removed.join(', ')}.` });
+  job.evidence = gated;
+  draft.set(section, gated.text);
+  ctx.runLog.gate({ step: 'fulltext', gate: label, passed: true, detail: `attempt ${written.attempt}; ${gated.records.length} checked citation(s)` });
+  job.attempt = written.attempt + 1;
+  return gated.text;
 }
 
 /**
@@ -215,21 +201,23 @@ function assemble(title: string, jobs: SectionJob[]): WrittenSections {
 export async function writeSections(ctx: RunContext, template: TemplateDef, plan: SectionPlan, rules: SectionEvidenceRules): Promise<WrittenSections> {
   const s = ctx.state;
   const language = outputLanguageName(s);
-  const frame = ctx.library.render('fulltext-frame', {
-    language_name: language,
-    template_name: template.name,
-    template_sections: templateSections(template),
-    target_words: String(template.targetWords),
-    outline: currentOutline(s),
-    citation_map: rules.citationMap,
-    source_registry: rules.registry,
-    integration: s.integration ?? '',
-    output_rules: ctx.library.render('output-rules', { language_name: language }),
-  });
-  const cached: SystemBlock[] = [
-    { text: sharedPrefix(ctx, undefined, { attached: true }), cache: true },
-    { text: frame, cache: true },
-  ];
+  // Two cached blocks every writer shares: the run's shared prefix, then the writers' frame.
+  const cached = stepSystem(
+    ctx,
+    'fulltext-frame',
+    {
+      language_name: language,
+      template_name: template.name,
+      template_sections: templateSections(template),
+      target_words: String(template.targetWords),
+      outline: currentOutline(s),
+      citation_map: rules.citationMap,
+      source_registry: rules.registry,
+      integration: s.integration ?? '',
+      output_rules: ctx.library.render('output-rules', { language_name: language }),
+    },
+    { attached: true, cacheStepPrompt: true },
+  );
   // The outline's own title line is model text like the sections (fulltext.ts neutralizes the
   // whole); the run's title is escaped as the one-call document's is.
   const title = plan.title ?? escapeInline(s.title);

@@ -14,7 +14,7 @@ import { briefingSources, briefingToContextText, parseBriefing } from '../briefi
 import { contextBudgetFor, planContext } from '../contextBudget';
 import { CancelledByPerson, type CallSpec, type RunContext } from '../context';
 import { CancelledError, errorMessage, isAbortError, isDocumentError } from '../errors';
-import { sharedPrefix } from '../promptText';
+import { stepSystem } from '../promptText';
 import { languageName } from '../language';
 import { parseJsonAnswer } from '../modelAnswers';
 import { redactKeyShapedText } from '../secrets';
@@ -40,10 +40,7 @@ export function sourceNeedCall(ctx: RunContext, language: string): CallSpec {
     key: `source-need:${language}`,
     step: 'sources',
     label: 'source-need',
-    system: [
-      { text: sharedPrefix(ctx, name), cache: true },
-      { text: ctx.library.render('source-need', { language_name: name, today: ctx.today() }) },
-    ],
+    system: stepSystem(ctx, 'source-need', { language_name: name, today: ctx.today() }, { language: name }),
     messages: [{ role: 'user', content: 'Judge how much this problem needs current sources and answer with the JSON object.' }],
     maxTokens: 600,
   };
