@@ -7,6 +7,8 @@
 export interface Interval {
   start: number;
   end: number;
+  /** When the response began arriving (a streamed call's first token), when known. */
+  firstAt?: number;
 }
 
 export function duration(i: Interval): number {
@@ -39,10 +41,21 @@ export function overlapGroups(intervals: Interval[]): Interval[][] {
 
 /**
  * The latency on the critical path of one step: calls made one after another add up, a group
- * of calls that ran in parallel counts as its slowest call.
+ * of calls that ran in parallel counts as its slowest call. In a group led by a call whose
+ * response began at a known time (the leader of a parallel step: the others wait for it, to read
+ * the cached prefix it writes instead of each writing it), a call that started once the leader's
+ * response had begun also counts the leader's head start (the leader's time to first token),
+ * the one wait that dependency needs; any later start is overhead.
  */
 export function criticalPathMs(intervals: Interval[]): number {
-  return overlapGroups(intervals).reduce((sum, g) => sum + Math.max(...g.map(duration)), 0);
+  return overlapGroups(intervals).reduce((sum, g) => sum + groupPathMs(g), 0);
+}
+
+function groupPathMs(group: Interval[]): number {
+  const lead = group[0];
+  const firstAt = lead.firstAt;
+  const headStart = firstAt !== undefined && firstAt >= lead.start ? firstAt - lead.start : 0;
+  return Math.max(...group.map((i) => duration(i) + (i !== lead && headStart > 0 && i.start >= firstAt! ? headStart : 0)));
 }
 
 /** Time during which at least one of the intervals was under way (the length of their union). */

@@ -16,7 +16,7 @@ import { Orchestrator } from '../src/core/orchestrator';
 import { FileStateStore } from '../src/core/stateStore';
 import { criticalPathMs, ratio, round, verdict, type Interval, type Target, type Verdict } from './metrics';
 import { ANALYST_TOKENS, OUTLINE_BULLET_WORDS } from './realistic';
-import { fullRun, type Fakes, type FullRunResult } from './scenarios';
+import { fullRun, serverInterval, type Fakes, type FullRunResult } from './scenarios';
 import { benchDeps, DiskWorkspace, StepClock } from './setup';
 import { table } from './table';
 
@@ -104,7 +104,7 @@ async function fulltextStep(fakes: Fakes, library: PromptLibrary, full: FullRunR
       sectionWriting,
       wallMs: window.end - window.start,
       calls: calls.length,
-      latencyMs: criticalPathMs(requests.filter((r) => r.finishedAt !== undefined).map((r): Interval => ({ start: r.receivedAt, end: r.finishedAt! }))),
+      latencyMs: criticalPathMs(requests.map(serverInterval).filter((i): i is Interval => i !== null)),
       outputTokens: calls.reduce((n, c) => n + c.usage.outputTokens, 0),
       words: body.split(/\s+/).filter(Boolean).length,
     };

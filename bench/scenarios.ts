@@ -97,8 +97,9 @@ class TimedStore implements StateStore {
   }
 }
 
-function serverInterval(r: { receivedAt: number; finishedAt?: number }): Interval | null {
-  return r.finishedAt === undefined ? null : { start: r.receivedAt, end: r.finishedAt };
+export function serverInterval(r: { receivedAt: number; finishedAt?: number; firstTokenAt?: number }): Interval | null {
+  if (r.finishedAt === undefined) return null;
+  return { start: r.receivedAt, end: r.finishedAt, ...(r.firstTokenAt !== undefined ? { firstAt: r.firstTokenAt } : {}) };
 }
 
 export interface StepRow {

@@ -21,6 +21,28 @@ describe('benchmark metrics', () => {
     assert.equal(criticalPathMs([]), 0);
   });
 
+  it("counts a leader's head start for the calls that waited for its response to begin, and any later start as overhead", () => {
+    // The leader's response begins at 400; two calls start then, one 1,000 ms later.
+    const group = [
+      { start: 0, end: 900, firstAt: 400 },
+      { start: 400, end: 1200 },
+      { start: 400, end: 1000 },
+    ];
+    assert.equal(criticalPathMs(group), 400 + 800);
+    const late = [{ start: 0, end: 900, firstAt: 400 }, { start: 1400, end: 1500 }, { start: 400, end: 2200 }];
+    // The call that started at 400 needed 400 + 1800; the union (2200) has no slack here.
+    assert.equal(criticalPathMs(late), 2200);
+    // A start 1,000 ms after the leader's first token is not needed: 400 + 1200 for that call,
+    // the leader's 2000 on the path, against 2600 of wall time.
+    const slack = [{ start: 0, end: 2000, firstAt: 400 }, { start: 1400, end: 2600 }];
+    assert.equal(criticalPathMs(slack), 2000);
+    assert.equal(busyMs(slack), 2600);
+    // Calls that started before the leader's response began (no wait for it) count as before.
+    assert.equal(criticalPathMs([{ start: 0, end: 500, firstAt: 300 }, { start: 10, end: 400 }]), 500);
+    // Without a known first token, nothing is added.
+    assert.equal(criticalPathMs([{ start: 0, end: 900 }, { start: 400, end: 1200 }]), 900);
+  });
+
   it('computes medians, ratios and verdicts without inventing figures', () => {
     assert.equal(median([5, 1, 3]), 3);
     assert.equal(median([4, 1, 3, 2]), 2.5);
