@@ -142,6 +142,7 @@ async function main(): Promise<void> {
   const figures: Record<string, number | null> = {
     ...realistic.figures,
     criticalPathRatioShort: round(criticalPathRatio),
+    criticalPathRatioShortNoHeadStart: round(ratio(full.wallMs, full.latencySumNoHeadStartMs)),
     fullRunMsShort: round(full.wallMs, 1),
     parallelSpeedup: round(parallelSpeedup, 2),
     cacheCostRatio: round(cacheCostRatio),

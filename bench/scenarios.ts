@@ -127,6 +127,8 @@ export interface FullRunResult {
   wallMs: number;
   steps: StepRow[];
   latencySumMs: number;
+  /** The same, without the leaders' head start (every call in an overlap group as the slowest alone). */
+  latencySumNoHeadStartMs: number;
   /** Time outside every step: before the first step-start and after the last step-end. */
   outsideStepsMs: number;
   /** Client wait minus server latency, summed over steps: SDK and HTTP time around the calls. */
@@ -232,7 +234,9 @@ async function measuredFullRun(fakes: Fakes, library: PromptLibrary, scenario: S
   });
   // The run's critical path over all its calls: calls that overlapped, whatever their step,
   // count as the slowest of them.
-  const latencySumMs = criticalPathMs(allServer.map(serverInterval).filter((i): i is Interval => i !== null));
+  const runIntervals = allServer.map(serverInterval).filter((i): i is Interval => i !== null);
+  const latencySumMs = criticalPathMs(runIntervals);
+  const latencySumNoHeadStartMs = criticalPathMs(runIntervals.map(({ start, end }) => ({ start, end })));
   const markdown = s.finalDocument?.markdown ?? '';
   const reader = markdown.replace(/^---\n[\s\S]*?\n---\n/, '');
   const analystCalls = s.calls.filter((c) => c.step === 'analysts');
@@ -252,6 +256,7 @@ async function measuredFullRun(fakes: Fakes, library: PromptLibrary, scenario: S
     wallMs: ended - started,
     steps,
     latencySumMs,
+    latencySumNoHeadStartMs,
     outsideStepsMs: windows.length ? windows[0].start - started + (ended - windows[windows.length - 1].end) : ended - started,
     clientOverServerMs: steps.reduce((n, r) => n + (r.waitMs - r.latencyMs), 0),
     modelCalls: model.calls.length,
