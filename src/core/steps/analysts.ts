@@ -28,31 +28,10 @@ import { escapeInline, neutralizeMarkdown } from '../safeText';
 import type { ModelMessage } from '../ports';
 import type { AnalystRun } from '../state';
 import { verifyNamedSources } from '../verifySources';
+import { ledInParallel } from '../parallel';
 import { logDropped } from './fulltext';
 
 const ANALYST_MAX_TOKENS = 6000;
-
-/**
- * Runs `task` over `items` with at most `limit` at a time; rejects with the first error.
- * With `gate`, only the first worker starts at once; the others wait for the gate.
- */
-async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>, gate?: Promise<void>): Promise<void> {
-  let next = 0;
-  let cancelled: unknown = null;
-  const worker = async (w: number) => {
-    if (gate && w > 0) await gate;
-    while (next < items.length && !cancelled) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (err) {
-        cancelled = err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, w) => worker(w)));
-  if (cancelled) throw cancelled;
-}
 
 async function runOne(
   ctx: RunContext,
@@ -298,15 +277,8 @@ export async function runAnalysts(ctx: RunContext): Promise<void> {
     // Prompt caching: a prefix is readable by other requests only once the response that writes
     // it has begun. Unless it is already warm, the first analyst leads and the others start as
     // soon as its answer begins, so they read the cache (0.1x) instead of each writing it (1.25x).
-    const lead = pending.length > 1 && ctx.settings.promptCaching && !ctx.isPrefixWarm(prefix);
-    let release: () => void = () => {};
-    const gate = lead ? new Promise<void>((resolve) => (release = resolve)) : undefined;
-    await pool(
-      pending,
-      ctx.settings.maxParallelAnalysts,
-      (r) => (r === pending[0] && lead ? runOne(ctx, r, system, documents, release).finally(release) : runOne(ctx, r, system, documents)),
-      gate,
-    );
+    const lead = ctx.settings.promptCaching && !ctx.isPrefixWarm(prefix);
+    await ledInParallel(pending, ctx.settings.maxParallelAnalysts, lead ? pending[0] : undefined, (r, onBegin) => runOne(ctx, r, system, documents, onBegin));
 
     const runs = proposal.analysts.map((id) => s.analysts[id]);
     const failed = runs.filter((r) => r.status === 'failed');

@@ -18,7 +18,7 @@
  */
 import type { RunContext } from '../context';
 import { GateError } from '../errors';
-import { inParallel } from '../parallel';
+import { largest, ledInParallel } from '../parallel';
 import type { SystemBlock } from '../ports';
 import type { Rejection } from '../validatedCall';
 
@@ -130,18 +130,9 @@ export async function mapByGroups(ctx: RunContext, groups: CitationGroup[], syst
   const answers = new Map<number, MapAnswer>();
   // The second cached block is new to the provider's cache: the largest group leads, and the
   // others start when its response begins (then they read it instead of writing it).
-  const leader = groups.length > 1 && ctx.settings.promptCaching ? [...groups].sort((a, b) => b.points - a.points)[0] : undefined;
-  let release: () => void = () => {};
-  const gate = leader ? new Promise<void>((resolve) => (release = resolve)) : undefined;
-  const ordered = leader ? [leader, ...groups.filter((g) => g !== leader)] : groups;
-  await inParallel(
-    ordered,
-    groups.length,
-    async (g) => {
-      const run = mapGroup(ctx, g, system, request(g), check, g === leader ? release : undefined);
-      answers.set(g.n, await (g === leader ? run.finally(release) : run));
-    },
-    gate,
-  );
+  const leader = ctx.settings.promptCaching ? largest(groups, (g) => g.points) : undefined;
+  await ledInParallel(groups, groups.length, leader, async (g, onBegin) => {
+    answers.set(g.n, await mapGroup(ctx, g, system, request(g), check, onBegin));
+  });
   return mergeAnswers(groups.map((g) => answers.get(g.n)!), maxSearches);
 }

@@ -17,7 +17,7 @@ import type { RunContext } from '../context';
 import { GateError } from '../errors';
 import type { IntegrationPart, IntegrationPlan } from '../integrationPlan';
 import { stripOuterFence } from '../modelAnswers';
-import { inParallel } from '../parallel';
+import { largest, ledInParallel } from '../parallel';
 import type { SystemBlock } from '../ports';
 import { analystOutputsText, outputLanguageName, stepSystem } from '../promptText';
 import { reject, type Rejection } from '../validatedCall';
@@ -110,19 +110,10 @@ export async function writeIntegrationParts(ctx: RunContext, plan: IntegrationPl
 
   // The second cached block is new to the provider's cache: the longest part leads, and the
   // others start when its response begins (then they read it instead of writing it).
-  const leader = jobs.length > 1 && ctx.settings.promptCaching ? [...jobs].sort((a, b) => b.maxWords - a.maxWords)[0] : undefined;
-  let release: () => void = () => {};
-  const gate = leader ? new Promise<void>((resolve) => (release = resolve)) : undefined;
-  const ordered = leader ? [leader, ...jobs.filter((j) => j !== leader)] : jobs;
-  await inParallel(
-    ordered,
-    jobs.length,
-    async (j) => {
-      const run = writePart(ctx, j, cached, instructions(j.part), j === leader ? release : undefined);
-      j.text = await (j === leader ? run.finally(release) : run);
-    },
-    gate,
-  );
+  const leader = ctx.settings.promptCaching ? largest(jobs, (j) => j.maxWords) : undefined;
+  await ledInParallel(jobs, jobs.length, leader, async (j, onBegin) => {
+    j.text = await writePart(ctx, j, cached, instructions(j.part), onBegin);
+  });
 
   const written = jobs.map((j) => j.text!).join('\n\n');
   const c = plan.closing;

@@ -36,7 +36,7 @@ import { stripOuterFence } from '../modelAnswers';
 import type { SystemBlock } from '../ports';
 import type { PlannedSection, SectionPlan } from '../sectionPlan';
 import { logDropped } from './fulltext';
-import { inParallel } from '../parallel';
+import { largest, ledInParallel } from '../parallel';
 
 /** What the sections may cite, and how (the one-call document's rules, fulltext.ts). */
 export interface SectionEvidenceRules {
@@ -251,16 +251,12 @@ export async function writeSections(ctx: RunContext, template: TemplateDef, plan
     const pending = body.filter((j) => j.text === null);
     // The second cached block is new to the provider's cache: the longest section leads, and
     // the others start when its response begins (then they read it instead of writing it).
-    const leader = pending.length > 1 && ctx.settings.promptCaching ? [...pending].sort((a, b) => b.section.words - a.section.words)[0] : undefined;
-    let release: () => void = () => {};
-    const gate = leader ? new Promise<void>((resolve) => (release = resolve)) : undefined;
-    const ordered = leader ? [leader, ...pending.filter((j) => j !== leader)] : pending;
-    const write = async (j: SectionJob) => {
+    const leader = ctx.settings.promptCaching ? largest(pending, (j) => j.section.words) : undefined;
+    const write = async (j: SectionJob, onBegin?: () => void) => {
       const mustCite = s.factual && j.section.citations.length > 0;
-      const run = writeSection(ctx, j, cached, request(j.section, feedback, sectionPrompt(j.section)), mustCite, draft, rules, j === leader ? release : undefined);
-      j.text = await (j === leader ? run.finally(release) : run);
+      j.text = await writeSection(ctx, j, cached, request(j.section, feedback, sectionPrompt(j.section)), mustCite, draft, rules, onBegin);
     };
-    await inParallel(ordered, MAX_PARALLEL_SECTIONS, write, gate);
+    await ledInParallel(pending, MAX_PARALLEL_SECTIONS, leader, write);
 
     if (summary && summary.text === null) {
       const written = body.map((j) => `## ${j.section.heading}\n\n${j.text}`).join('\n\n');
