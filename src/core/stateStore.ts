@@ -49,7 +49,7 @@ export class FileStateStore implements StateStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Per run: the number of the last save asked for, its snapshot, and the last one written. */
   private readonly versions = new Map<string, number>();
-  private readonly latest = new Map<string, { text: string; version: number; summary: RunSummary }>();
+  private readonly latest = new Map<string, { raw: string; version: number }>();
   private readonly written = new Map<string, number>();
   private readonly files: StateFiles;
 
@@ -85,67 +85,87 @@ export class FileStateStore implements StateStore {
   }
 
   /**
-   * Validates `state`, refuses it when it holds one of the configured keys, redacts text shaped
-   * like an API key, then writes it atomically. Saves of one run happen in call order; the last
-   * one called wins.
+   * Saves `state`: validated, refused when it holds one of the configured keys, text shaped like
+   * an API key redacted, then written atomically. Saves of one run happen in call order; the
+   * last one called wins.
+   *
+   * Only the serialization happens now (later changes to the object do not leak into this
+   * save); the validation, the key checks and the summary happen in the write, off the run's
+   * way, as the write itself always was. A state that cannot be saved fails its save, which
+   * the run sees before its next paid call or gate, as it sees a failed write.
    */
   save(state: WorkflowState): Promise<void> {
-    let text: string;
-    let id: string;
-    let summary: RunSummary;
+    let raw: string;
+    const id = typeof state?.id === 'string' && RUN_ID_PATTERN.test(state.id) ? state.id : undefined;
     try {
-      const parsed = WorkflowStateSchema.safeParse(state);
-      if (!parsed.success) {
-        throw new StateStoreError(
-          'invalid-state',
-          `Refusing to save an invalid analysis state${typeof state?.id === 'string' ? ` for run "${state.id}"` : ''}: ${describeZodIssues(parsed.error)}.`,
-        );
-      }
-      id = parsed.data.id;
-      this.checkId(id);
-      const secrets = [...this.secrets()];
-      // Serialized now: later changes to the object do not leak into this save. The JSON text
-      // shows whether any string may hold a key: almost always not, and then neither walk
-      // below is needed.
-      text = `${JSON.stringify(parsed.data)}\n`;
-      let clean: WorkflowState = parsed.data;
-      if (jsonMayHoldSecret(text, secrets)) {
-        const secret = findSecret(parsed.data, secrets, { keyShaped: false });
-        if (secret) {
-          throw new StateStoreError(
-            'secret',
-            `Refusing to save the state of analysis "${id}": the field ${secret.path} contains one of the configured API keys. ` +
-              'API keys are never written to disk. Remove the key from the problem, the answers or the context documents and start again.',
-          );
-        }
-        // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
-        const redacted = redactKeyShaped(parsed.data);
-        if (redacted.redacted > 0) {
-          this.log?.warn(`Analysis "${id}": ${redacted.redacted} text(s) shaped like an API key were redacted before saving.`);
-          clean = redacted.value;
-          text = `${JSON.stringify(clean)}\n`;
-        }
-      }
-      // The summary is written next to the state: from the redacted state too.
-      summary = summarizeRun(clean);
+      // Without a usable id there is no run to queue the save in: refused now, with the reason.
+      if (id === undefined) this.prepare(state);
+      raw = JSON.stringify(state);
     } catch (err) {
       return Promise.reject(err);
     }
+    const runId = id!;
     // Saves asked for while another one is being written are coalesced: the next write takes
     // the latest snapshot, and every save whose snapshot it supersedes is done with it.
-    const version = (this.versions.get(id) ?? 0) + 1;
-    this.versions.set(id, version);
-    this.latest.set(id, { text, version, summary });
-    return this.enqueue(`state:${id}`, async () => {
-      if ((this.written.get(id) ?? 0) >= version) return;
-      const snapshot = this.latest.get(id)!;
-      await this.files.write(id, this.runDir(id), snapshot.text);
-      this.written.set(id, Math.max(this.written.get(id) ?? 0, snapshot.version));
+    const version = (this.versions.get(runId) ?? 0) + 1;
+    this.versions.set(runId, version);
+    this.latest.set(runId, { raw, version });
+    return this.enqueue(`state:${runId}`, async () => {
+      if ((this.written.get(runId) ?? 0) >= version) return;
+      let snapshot = this.latest.get(runId)!;
+      let ready: { text: string; summary: RunSummary };
+      try {
+        ready = this.prepare(JSON.parse(snapshot.raw) as WorkflowState);
+      } catch (err) {
+        // A later snapshot that cannot be saved fails its own save; this one is written as it was.
+        if (snapshot.version === version) throw err;
+        snapshot = { raw, version };
+        ready = this.prepare(JSON.parse(raw) as WorkflowState);
+      }
+      await this.files.write(runId, this.runDir(runId), ready.text);
+      this.written.set(runId, Math.max(this.written.get(runId) ?? 0, snapshot.version));
       // The index entry of the queue; rebuilt from the state when it could not be written.
-      await writeSummary(this.fs, this.runDir(id), snapshot.summary, Buffer.byteLength(snapshot.text, 'utf8')).catch((err: unknown) =>
-        this.log?.debug(`The summary of analysis "${id}" could not be written: ${messageOf(err)}`),
+      await writeSummary(this.fs, this.runDir(runId), ready.summary, Buffer.byteLength(ready.text, 'utf8')).catch((err: unknown) =>
+        this.log?.debug(`The summary of analysis "${runId}" could not be written: ${messageOf(err)}`),
       );
     });
+  }
+
+  /** The text and summary a save writes: validated, refused with a key, key-shaped text redacted. */
+  private prepare(state: WorkflowState): { text: string; summary: RunSummary } {
+    const parsed = WorkflowStateSchema.safeParse(state);
+    if (!parsed.success) {
+      throw new StateStoreError(
+        'invalid-state',
+        `Refusing to save an invalid analysis state${typeof state?.id === 'string' ? ` for run "${state.id}"` : ''}: ${describeZodIssues(parsed.error)}.`,
+      );
+    }
+    const id = parsed.data.id;
+    this.checkId(id);
+    const secrets = [...this.secrets()];
+    // The JSON text shows whether any string may hold a key: almost always not, and then
+    // neither walk below is needed.
+    let text = `${JSON.stringify(parsed.data)}\n`;
+    let clean: WorkflowState = parsed.data;
+    if (jsonMayHoldSecret(text, secrets)) {
+      const secret = findSecret(parsed.data, secrets, { keyShaped: false });
+      if (secret) {
+        throw new StateStoreError(
+          'secret',
+          `Refusing to save the state of analysis "${id}": the field ${secret.path} contains one of the configured API keys. ` +
+            'API keys are never written to disk. Remove the key from the problem, the answers or the context documents and start again.',
+        );
+      }
+      // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
+      const redacted = redactKeyShaped(parsed.data);
+      if (redacted.redacted > 0) {
+        this.log?.warn(`Analysis "${id}": ${redacted.redacted} text(s) shaped like an API key were redacted before saving.`);
+        clean = redacted.value;
+        text = `${JSON.stringify(clean)}\n`;
+      }
+    }
+    // The summary is written next to the state: from the redacted state too.
+    return { text, summary: summarizeRun(clean) };
   }
 
   async load(id: string): Promise<LoadResult> {
