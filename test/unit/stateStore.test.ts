@@ -492,6 +492,19 @@ test('an invalid state is refused before anything is written', async () => {
   await assert.rejects(fs.readdir(path.join(root, 'runs', 'run-i')), { code: 'ENOENT' });
 });
 
+test('a save serializes the state when asked: later changes do not leak into it, and a later invalid snapshot fails only its own save', async () => {
+  const root = await tempRoot();
+  const store = new FileStateStore(root, { secrets: noSecrets });
+  const state = makeState('run-s', { title: 'As asked' });
+  const first = store.save(state);
+  state.title = 'Changed after the save was asked for';
+  const bad = store.save({ ...makeState('run-s'), step: 'nowhere' } as unknown as WorkflowState);
+  await first;
+  await assert.rejects(bad, /Refusing to save an invalid analysis state for run "run-s": step/);
+  assert.equal(JSON.parse(await fs.readFile(store.statePath('run-s'), 'utf8')).title, 'As asked');
+  assert.equal((await store.load('run-s')).state.title, 'As asked');
+});
+
 test('the run log lives next to the state and appends in order', async () => {
   const root = await tempRoot();
   const store = new FileStateStore(root, { secrets: noSecrets });
