@@ -244,3 +244,28 @@ export function harness(overrides: Partial<OrchestratorDeps> & { model?: Languag
   };
   return { deps, model, reviewer, workspace, store, dir };
 }
+
+/**
+ * A store over `disk` whose process is killed (the run aborted) once a save holding at least
+ * `count` recorded calls whose key starts with `prefix` has landed: nothing it saves afterwards does.
+ */
+export function storeKilledAfter(disk: StateStore, prefix: string, count: number): { store: StateStore; signal: AbortSignal; killed: () => boolean } {
+  const controller = new AbortController();
+  let killed = false;
+  const store: StateStore = {
+    save: async (st) => {
+      if (killed) return;
+      const due = st.calls.filter((c) => c.key.startsWith(prefix)).length >= count;
+      await disk.save(st);
+      if (due && !killed) {
+        killed = true;
+        controller.abort();
+      }
+    },
+    load: (id) => disk.load(id),
+    list: () => disk.list(),
+    appendRunLog: (id, md) => (killed ? Promise.resolve() : disk.appendRunLog(id, md)),
+    readRunLog: (id) => disk.readRunLog(id),
+  };
+  return { store, signal: controller.signal, killed: () => killed };
+}

@@ -7,7 +7,7 @@ import type { StateStore } from '../../src/core/ports';
 import type { WorkflowState } from '../../src/core/state';
 import { FileStateStore } from '../../src/core/stateStore';
 import type { AnthropicResponder, RecordedAnthropicRequest } from '../fakes/anthropicServer';
-import { harness, ScriptedReviewer, tempDir } from '../helpers/core';
+import { harness, ScriptedReviewer, storeKilledAfter, tempDir } from '../helpers/core';
 import { bundledLibrary, demoResponder, startFakes } from '../helpers/fakeRun';
 
 const PROBLEM = 'Should we enter the German market for industrial sensors next year, and how?';
@@ -146,29 +146,12 @@ describe('the integration written in parts, through the real SDK against the fak
     fakes.anthropic.setFaults((input) => (/^integration:(part:[4-9]|closing)$/.test(input.task?.label ?? '') ? { kind: 'delay', ms: 3000 } : null));
     const dir = tempDir();
     const disk = new FileStateStore(dir);
-    const controller = new AbortController();
-    let killed = false;
-    const written = (st: WorkflowState) => st.calls.filter((c) => c.key.startsWith('integration:part:')).length;
     // A process killed once a save with two parts has landed: nothing it saves afterwards does.
-    const store: StateStore = {
-      save: async (st) => {
-        if (killed) return;
-        const due = written(st) >= 2;
-        await disk.save(st);
-        if (due && !killed) {
-          killed = true;
-          controller.abort();
-        }
-      },
-      load: (id) => disk.load(id),
-      list: () => disk.list(),
-      appendRunLog: (id, md) => (killed ? Promise.resolve() : disk.appendRunLog(id, md)),
-      readRunLog: (id) => disk.readRunLog(id),
-    };
+    const { store, signal, killed } = storeKilledAfter(disk, 'integration:part:', 2);
     try {
-      const first = await run({ store, signal: controller.signal });
+      const first = await run({ store, signal });
       assert.equal(first.outcome.state.status, 'cancelled');
-      assert.ok(killed);
+      assert.ok(killed());
       const saved = (await disk.load(first.outcome.state.id)).state;
       const done = saved.calls.filter((c) => c.key.startsWith('integration:part:')).map((c) => c.key);
       const plan = planOf(saved);
