@@ -13,10 +13,11 @@ import * as path from 'node:path';
 import { readSummary, writeSummary } from './runIndex';
 import { summarizeRun } from './runSummary';
 import type { Log, LoadResult, RunSummary, StateStore } from './ports';
-import { findSecret, jsonMayHoldSecret, redactKeyShaped } from './secrets';
-import { WorkflowStateSchema, type WorkflowState } from './state';
+import type { WorkflowState } from './state';
+import { checkRunId, prepareState, RUN_ID_PATTERN, type PreparedState } from './statePrepare';
+import { PreparerStopped, sharedStatePreparer, type Snapshot, type StatePreparer } from './statePreparer';
 import { BACKUP_FILE, STATE_FILE, StateFiles } from './stateFile';
-import { describeZodIssues, fsCodeOf, fsFailure, messageOf, StateStoreError } from './storeErrors';
+import { fsCodeOf, fsFailure, messageOf, StateStoreError } from './storeErrors';
 import { nodeFileSystem, type StoreFileSystem } from './storeFiles';
 
 /** Environment variables whose values are API keys and must never reach a state file. */
@@ -27,7 +28,6 @@ export function environmentSecrets(): string[] {
 }
 
 export const RUN_LOG_FILE = 'run-log.md';
-const RUN_ID_PATTERN = /^[a-z0-9-]+$/;
 
 export interface FileStateStoreOptions {
   /** File operations; defaults to {@link nodeFileSystem}. */
@@ -39,17 +39,22 @@ export interface FileStateStoreOptions {
    * are ignored. Defaults to the keys found in the environment (see {@link environmentSecrets}).
    */
   secrets?: () => Iterable<string | undefined>;
+  /** Where saves are prepared; defaults to the process's worker thread ({@link sharedStatePreparer}). */
+  preparer?: StatePreparer;
 }
 
 export class FileStateStore implements StateStore {
   private readonly fs: StoreFileSystem;
   private readonly log?: Log;
   private readonly secrets: () => Iterable<string | undefined>;
+  private readonly preparer: StatePreparer;
   /** Per-key chains of pending operations: writes of one run never interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Per run: the number of the last save asked for, its snapshot, and the last one written. */
   private readonly versions = new Map<string, number>();
-  private readonly latest = new Map<string, { raw: string; version: number }>();
+  private readonly latest = new Map<string, { snapshot: Snapshot; version: number }>();
+  /** Per run: the state object of the last save asked for, until it is written. */
+  private readonly live = new Map<string, WorkflowState>();
   private readonly written = new Map<string, number>();
   private readonly files: StateFiles;
 
@@ -61,6 +66,7 @@ export class FileStateStore implements StateStore {
     this.files = new StateFiles(this.fs);
     this.log = options.log;
     this.secrets = options.secrets ?? environmentSecrets;
+    this.preparer = options.preparer ?? sharedStatePreparer;
   }
 
   get runsDir(): string {
@@ -89,18 +95,19 @@ export class FileStateStore implements StateStore {
    * an API key redacted, then written atomically. Saves of one run happen in call order; the
    * last one called wins.
    *
-   * Only the serialization happens now (later changes to the object do not leak into this
-   * save); the validation, the key checks and the summary happen in the write, off the run's
-   * way, as the write itself always was. A state that cannot be saved fails its save, which
-   * the run sees before its next paid call or gate, as it sees a failed write.
+   * Only the snapshot is taken now (later changes to the object do not leak into this save);
+   * the serialization, the validation, the key checks and the summary happen on the store's
+   * worker thread (statePreparer.ts), so that they never hold up the run. A state that cannot
+   * be saved fails its save, which the run sees before its next paid call or gate, as it sees a
+   * failed write.
    */
   save(state: WorkflowState): Promise<void> {
-    let raw: string;
     const id = typeof state?.id === 'string' && RUN_ID_PATTERN.test(state.id) ? state.id : undefined;
+    let snapshot: Snapshot;
     try {
       // Without a usable id there is no run to queue the save in: refused now, with the reason.
-      if (id === undefined) this.prepare(state);
-      raw = JSON.stringify(state);
+      if (id === undefined) prepareState(JSON.stringify(state) ?? 'null', this.keys());
+      snapshot = this.preparer.snapshot(state, this.keys());
     } catch (err) {
       return Promise.reject(err);
     }
@@ -109,21 +116,23 @@ export class FileStateStore implements StateStore {
     // the latest snapshot, and every save whose snapshot it supersedes is done with it.
     const version = (this.versions.get(runId) ?? 0) + 1;
     this.versions.set(runId, version);
-    this.latest.set(runId, { raw, version });
+    this.latest.set(runId, { snapshot, version });
+    this.live.set(runId, state);
     return this.enqueue(`state:${runId}`, async () => {
       if ((this.written.get(runId) ?? 0) >= version) return;
-      let snapshot = this.latest.get(runId)!;
-      let ready: { text: string; summary: RunSummary };
+      let chosen = this.latest.get(runId)!;
+      let ready: PreparedState;
       try {
-        ready = this.prepare(JSON.parse(snapshot.raw) as WorkflowState);
+        ready = await this.prepared(runId, chosen.snapshot);
       } catch (err) {
         // A later snapshot that cannot be saved fails its own save; this one is written as it was.
-        if (snapshot.version === version) throw err;
-        snapshot = { raw, version };
-        ready = this.prepare(JSON.parse(raw) as WorkflowState);
+        if (chosen.version === version) throw err;
+        chosen = { snapshot, version };
+        ready = await this.prepared(runId, snapshot);
       }
       await this.files.write(runId, this.runDir(runId), ready.text);
-      this.written.set(runId, Math.max(this.written.get(runId) ?? 0, snapshot.version));
+      this.written.set(runId, Math.max(this.written.get(runId) ?? 0, chosen.version));
+      if (chosen.version === this.versions.get(runId)) this.live.delete(runId);
       // The index entry of the queue; rebuilt from the state when it could not be written.
       await writeSummary(this.fs, this.runDir(runId), ready.summary, Buffer.byteLength(ready.text, 'utf8')).catch((err: unknown) =>
         this.log?.debug(`The summary of analysis "${runId}" could not be written: ${messageOf(err)}`),
@@ -131,41 +140,28 @@ export class FileStateStore implements StateStore {
     });
   }
 
-  /** The text and summary a save writes: validated, refused with a key, key-shaped text redacted. */
-  private prepare(state: WorkflowState): { text: string; summary: RunSummary } {
-    const parsed = WorkflowStateSchema.safeParse(state);
-    if (!parsed.success) {
-      throw new StateStoreError(
-        'invalid-state',
-        `Refusing to save an invalid analysis state${typeof state?.id === 'string' ? ` for run "${state.id}"` : ''}: ${describeZodIssues(parsed.error)}.`,
-      );
+  /**
+   * What a snapshot's save writes (statePrepare.ts, on the worker thread). If the worker stopped
+   * before it answered, the save is made from the run's state as it is now, in this thread: a
+   * newer state than the lost snapshot, as a coalesced save would have written.
+   */
+  private async prepared(runId: string, snapshot: Snapshot): Promise<PreparedState> {
+    let ready: PreparedState;
+    try {
+      ready = await snapshot.prepared();
+    } catch (err) {
+      const live = this.live.get(runId);
+      if (!(err instanceof PreparerStopped) || live === undefined) throw err;
+      ready = await this.preparer.snapshot(live, this.keys()).prepared();
     }
-    const id = parsed.data.id;
-    this.checkId(id);
-    const secrets = [...this.secrets()];
-    // The JSON text shows whether any string may hold a key: almost always not, and then
-    // neither walk below is needed.
-    let text = `${JSON.stringify(parsed.data)}\n`;
-    let clean: WorkflowState = parsed.data;
-    if (jsonMayHoldSecret(text, secrets)) {
-      const secret = findSecret(parsed.data, secrets, { keyShaped: false });
-      if (secret) {
-        throw new StateStoreError(
-          'secret',
-          `Refusing to save the state of analysis "${id}": the field ${secret.path} contains one of the configured API keys. ` +
-            'API keys are never written to disk. Remove the key from the problem, the answers or the context documents and start again.',
-        );
-      }
-      // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
-      const redacted = redactKeyShaped(parsed.data);
-      if (redacted.redacted > 0) {
-        this.log?.warn(`Analysis "${id}": ${redacted.redacted} text(s) shaped like an API key were redacted before saving.`);
-        clean = redacted.value;
-        text = `${JSON.stringify(clean)}\n`;
-      }
+    if (ready.redacted > 0) {
+      this.log?.warn(`Analysis "${ready.summary.id}": ${ready.redacted} text(s) shaped like an API key were redacted before saving.`);
     }
-    // The summary is written next to the state: from the redacted state too.
-    return { text, summary: summarizeRun(clean) };
+    return ready;
+  }
+
+  private keys(): string[] {
+    return [...this.secrets()].filter((s): s is string => typeof s === 'string');
   }
 
   async load(id: string): Promise<LoadResult> {
@@ -256,12 +252,7 @@ export class FileStateStore implements StateStore {
   }
 
   private checkId(id: string): void {
-    if (typeof id !== 'string' || !RUN_ID_PATTERN.test(id)) {
-      throw new StateStoreError(
-        'bad-id',
-        `"${String(id).slice(0, 80)}" is not a valid analysis id (only lowercase letters, digits and dashes).`,
-      );
-    }
+    checkRunId(id);
   }
 
   private enqueue<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { RunOutcome } from '../core/api';
 import type { RunSummary } from '../core/ports';
 import { FileStateStore } from '../core/stateStore';
+import { sharedStatePreparer } from '../core/statePreparer';
 import type { WorkflowState } from '../core/state';
 import { stepName } from '../shared/labels';
 import { ActiveRun } from './activeRun';
@@ -394,5 +395,6 @@ export class AnalysisController implements vscode.Disposable {
     this.active?.abort.abort();
     this.active?.dispose();
     for (const d of this.disposables) d.dispose();
+    void sharedStatePreparer.dispose();
   }
 }

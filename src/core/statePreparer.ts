@@ -1,0 +1,140 @@
+/**
+ * Where a save's preparation (statePrepare.ts) runs: on one worker thread shared by the
+ * process's stores, so that serializing, validating and checking a large state never holds up a
+ * run; in the caller's thread while the worker starts, or when it cannot start or stops.
+ *
+ * A snapshot is taken when it is asked for: handed to the worker at once (a structured clone,
+ * several times cheaper for the run's thread than serializing the state to JSON), or, without a
+ * worker, serialized at once and prepared when its result is first wanted.
+ *
+ * Owns: the worker's life (started on first use, kept alive only while it has work, not started
+ * again once it failed) and matching answers to requests. Must not: decide what a save writes
+ * (statePrepare.ts does) or write anything.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { prepareState, type PreparedState } from './statePrepare';
+import { StateStoreError, type StateStoreErrorCode } from './storeErrors';
+
+type Reply =
+  | { ready: true }
+  | { id: number; ok: true; prepared: PreparedState }
+  | { id: number; ok: false; code?: StateStoreErrorCode; message: string };
+
+/** A state as it was when the save was asked for, and what its save writes. */
+export interface Snapshot {
+  /** The prepared save; rejects with the StateStoreError that refuses it, or with {@link PreparerStopped}. */
+  prepared(): Promise<PreparedState>;
+}
+
+/** The worker stopped before it answered: the snapshot is lost, the save must be made again. */
+export class PreparerStopped extends Error {
+  constructor() {
+    super('The thread that prepares saves stopped before it answered.');
+    this.name = 'PreparerStopped';
+  }
+}
+
+/**
+ * The worker's script: `dist/lazy/stateWorker.js` next to the extension's bundle, or
+ * `out/src/lazy/stateWorker.js` next to this module compiled by tsc (tests, benchmark).
+ */
+export function defaultWorkerFile(): string | null {
+  const candidates = [path.join(__dirname, 'lazy', 'stateWorker.js'), path.join(__dirname, '..', 'lazy', 'stateWorker.js')];
+  return candidates.find((file) => existsSync(file)) ?? null;
+}
+
+export class StatePreparer {
+  private worker: Worker | null = null;
+  private ready = false;
+  private failed = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (p: PreparedState) => void; reject: (err: unknown) => void }>();
+  /** How many snapshots went to the worker and were taken in the caller's thread (tests, diagnostics). */
+  readonly counts = { worker: 0, thread: 0 };
+
+  constructor(private readonly workerFile: () => string | null = defaultWorkerFile) {}
+
+  /** Takes a snapshot of `state` now: later changes to the object do not reach it. */
+  snapshot(state: unknown, secrets: readonly string[]): Snapshot {
+    const keys = secrets.filter((s): s is string => typeof s === 'string');
+    this.start();
+    const worker = this.ready ? this.worker : null;
+    if (worker) {
+      const id = this.nextId++;
+      const answer = new Promise<PreparedState>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+      try {
+        worker.postMessage({ id, state, secrets: keys });
+        // Alive while it has work: a save under way keeps the process up, an idle worker does not.
+        if (this.waiting.size === 1) worker.ref();
+        this.counts.worker++;
+        return { prepared: () => answer };
+      } catch {
+        // A value the worker cannot receive: serialized here instead, as JSON would have it.
+        this.waiting.delete(id);
+      }
+    }
+    this.counts.thread++;
+    const raw = JSON.stringify(state) ?? 'null';
+    let prepared: Promise<PreparedState> | undefined;
+    return { prepared: () => (prepared ??= Promise.resolve().then(() => prepareState(raw, keys))) };
+  }
+
+  /** Stops the worker; a later snapshot starts a new one. */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.ready = false;
+    this.dropWaiting();
+    await worker?.terminate();
+  }
+
+  private start(): void {
+    if (this.worker || this.failed) return;
+    const file = this.workerFile();
+    let worker: Worker;
+    try {
+      if (!file) throw new Error('no worker script');
+      worker = new Worker(file);
+    } catch {
+      this.failed = true;
+      return;
+    }
+    worker.unref();
+    this.worker = worker;
+    worker.on('message', (reply: Reply) => this.answer(reply));
+    // A worker that fails is not started again: the snapshots after it are taken here.
+    const stop = () => {
+      if (this.worker !== worker) return;
+      this.failed = true;
+      this.worker = null;
+      this.ready = false;
+      this.dropWaiting();
+    };
+    worker.on('error', stop);
+    worker.on('exit', stop);
+  }
+
+  private answer(reply: Reply): void {
+    if ('ready' in reply) {
+      this.ready = true;
+      return;
+    }
+    const waiting = this.waiting.get(reply.id);
+    if (!waiting) return;
+    this.waiting.delete(reply.id);
+    if (this.waiting.size === 0) this.worker?.unref();
+    if (reply.ok) waiting.resolve(reply.prepared);
+    else waiting.reject(reply.code ? new StateStoreError(reply.code, reply.message) : new Error(reply.message));
+  }
+
+  private dropWaiting(): void {
+    const left = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of left) w.reject(new PreparerStopped());
+  }
+}
+
+/** The one preparer of the process's stores. */
+export const sharedStatePreparer = new StatePreparer();
