@@ -50,6 +50,7 @@ export class StatePreparer {
   private ready = false;
   private failed = false;
   private nextId = 1;
+  private readiness: { promise: Promise<boolean>; settle: (ready: boolean) => void } | null = null;
   private readonly waiting = new Map<number, { resolve: (p: PreparedState) => void; reject: (err: unknown) => void }>();
   /** How many snapshots went to the worker and were taken in the caller's thread (tests, diagnostics). */
   readonly counts = { worker: 0, thread: 0 };
@@ -81,11 +82,20 @@ export class StatePreparer {
     return { prepared: () => (prepared ??= Promise.resolve().then(() => prepareState(raw, keys))) };
   }
 
+  /** Starts the worker if it is not running: true once it is ready, false if it cannot start or stopped. */
+  started(): Promise<boolean> {
+    this.start();
+    if (this.ready) return Promise.resolve(true);
+    return this.readiness?.promise ?? Promise.resolve(false);
+  }
+
   /** Stops the worker; a later snapshot starts a new one. */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
     this.ready = false;
+    this.failed = false;
+    this.settleReadiness(false);
     this.dropWaiting();
     await worker?.terminate();
   }
@@ -101,15 +111,21 @@ export class StatePreparer {
       this.failed = true;
       return;
     }
+    let settle: (ready: boolean) => void = () => undefined;
+    const promise = new Promise<boolean>((resolve) => (settle = resolve));
+    this.readiness = { promise, settle };
     worker.unref();
     this.worker = worker;
-    worker.on('message', (reply: Reply) => this.answer(reply));
+    worker.on('message', (reply: Reply) => {
+      if (this.worker === worker) this.answer(reply);
+    });
     // A worker that fails is not started again: the snapshots after it are taken here.
     const stop = () => {
       if (this.worker !== worker) return;
       this.failed = true;
       this.worker = null;
       this.ready = false;
+      this.settleReadiness(false);
       this.dropWaiting();
     };
     worker.on('error', stop);
@@ -119,6 +135,7 @@ export class StatePreparer {
   private answer(reply: Reply): void {
     if ('ready' in reply) {
       this.ready = true;
+      this.settleReadiness(true);
       return;
     }
     const waiting = this.waiting.get(reply.id);
@@ -127,6 +144,11 @@ export class StatePreparer {
     if (this.waiting.size === 0) this.worker?.unref();
     if (reply.ok) waiting.resolve(reply.prepared);
     else waiting.reject(reply.code ? new StateStoreError(reply.code, reply.message) : new Error(reply.message));
+  }
+
+  private settleReadiness(ready: boolean): void {
+    this.readiness?.settle(ready);
+    this.readiness = null;
   }
 
   private dropWaiting(): void {
