@@ -84,11 +84,12 @@ export async function runParse(ctx: RunContext): Promise<void> {
   // Judging the need for current sources needs only the problem: it runs at the same time as
   // the parse call, in the language the run will most likely have (the setting's, or the one
   // detected in the problem); the sources step uses it when that is the language decided.
-  if (!s.sourceNeed) ctx.prefetch(sourceNeedCall(ctx, fixed || detectLanguage(s.problem).code));
+  const detected = fixed ? null : detectLanguage(s.problem);
+  if (!s.sourceNeed) ctx.prefetch(sourceNeedCall(ctx, fixed || detected!.code));
 
   // Until the language is decided, the model writes in the problem's language and names it.
   const answer = await scoreWithModel(ctx, 'parse', 'parse', fixed ? outputLanguageName(s) : PROBLEM_LANGUAGE);
-  if (!fixed) {
+  if (detected) {
     const named = answer?.language;
     if (named !== undefined && !normalizeLanguageCode(named)) {
       ctx.log.warn(`The model named the problem's language as ${JSON.stringify(named).slice(0, 40)}, which is not a language code; it was ignored.`);
@@ -96,7 +97,7 @@ export async function runParse(ctx: RunContext): Promise<void> {
     const chosen = chooseLanguage({
       setting: 'auto',
       modelAnswer: named,
-      detected: detectLanguage(s.problem),
+      detected,
       interfaceLanguage: ctx.settings.interfaceLanguage,
     });
     s.language = chosen.code;
