@@ -86,7 +86,10 @@ export class StatePreparer {
   started(): Promise<boolean> {
     this.start();
     if (this.ready) return Promise.resolve(true);
-    return this.readiness?.promise ?? Promise.resolve(false);
+    if (!this.readiness) return Promise.resolve(false);
+    // Someone waits for the worker: it keeps the process up until it is ready.
+    this.worker?.ref();
+    return this.readiness.promise;
   }
 
   /** Stops the worker; a later snapshot starts a new one. */
@@ -114,7 +117,6 @@ export class StatePreparer {
     let settle: (ready: boolean) => void = () => undefined;
     const promise = new Promise<boolean>((resolve) => (settle = resolve));
     this.readiness = { promise, settle };
-    worker.unref();
     this.worker = worker;
     worker.on('message', (reply: Reply) => {
       if (this.worker === worker) this.answer(reply);
@@ -130,12 +132,15 @@ export class StatePreparer {
     };
     worker.on('error', stop);
     worker.on('exit', stop);
+    // Not before the listeners: adding a message listener keeps the process up again.
+    worker.unref();
   }
 
   private answer(reply: Reply): void {
     if ('ready' in reply) {
       this.ready = true;
       this.settleReadiness(true);
+      if (this.waiting.size === 0) this.worker?.unref();
       return;
     }
     const waiting = this.waiting.get(reply.id);
