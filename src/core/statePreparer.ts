@@ -70,6 +70,8 @@ export class StatePreparer {
         // Alive while it has work: a save under way keeps the process up, an idle worker does not.
         if (this.waiting.size === 1) worker.ref();
         this.counts.worker++;
+        // A snapshot superseded by a later one is never asked for: its refusal is no rejection left unhandled.
+        answer.catch(() => undefined);
         return { prepared: () => answer };
       } catch {
         // A value the worker cannot receive: serialized here instead, as JSON would have it.

@@ -74,6 +74,15 @@ describe('state preparer (saves prepared off the run thread)', () => {
     assert.equal(p.counts.worker, 3);
   });
 
+  it('a refused snapshot that nobody asks for (superseded by a later one) leaves no unhandled rejection', async () => {
+    const p = preparer();
+    await p.started();
+    p.snapshot({ ...state(), version: 7 }, []);
+    // The worker's answer to the next snapshot comes after the refusal of the first.
+    await p.snapshot(state(), []).prepared();
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+
   it('prepares in the run thread while the worker starts, without a worker script and after the worker failed to start', async () => {
     const starting = preparer();
     const s = state();
