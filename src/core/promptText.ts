@@ -123,32 +123,36 @@ export const PROBLEM_LANGUAGE = 'the language the problem is written in';
  */
 export function sharedPrefix(ctx: RunContext, language = outputLanguageName(ctx.state), options: { attached?: boolean } = {}): string {
   const s = ctx.state;
-  const inputs = prefixInputs(ctx, language, options.attached === true);
-  const memo = prefixMemo.get(ctx) ?? [];
-  const known = memo.find((m) => m.inputs.length === inputs.length && m.inputs.every((v, i) => v === inputs[i]));
-  if (known) return known.text;
-  const text = ctx.library.render('shared-context', {
-    problem: s.problem,
-    language_name: language,
-    today: ctx.today(),
-    context_documents: contextDocumentsText(s, options),
-    clarifications: clarificationsText(s),
-  });
-  prefixMemo.set(ctx, [{ inputs, text }, ...memo.slice(0, 3)]);
-  return text;
+  const documents = memoized(ctx, 'documents', documentInputs(s, options.attached === true), () => contextDocumentsText(s, options));
+  const clarifications = clarificationsText(s);
+  const today = ctx.today();
+  return memoized(ctx, 'prefix', [ctx.library, language, today, s.problem, clarifications, documents], () =>
+    ctx.library.render('shared-context', { problem: s.problem, language_name: language, today, context_documents: documents, clarifications }),
+  );
 }
 
 /**
  * The shared prefix is the same text for most calls of a run and is long (the context
- * documents): it is made once per set of inputs and reused. The inputs are compared one by one,
- * strings by value and a document's passages and selection by identity (they are never changed
- * once read; a new reading or selection is a new array).
+ * documents): it is made once per set of inputs and reused, and the documents' text once per
+ * set of documents (an answered clarification changes the prefix, not them). The inputs are
+ * compared one by one, strings by value and a document's passages and selection by identity
+ * (they are never changed once read; a new reading or selection is a new array).
  */
-const prefixMemo = new WeakMap<RunContext, Array<{ inputs: unknown[]; text: string }>>();
+const memos = new WeakMap<RunContext, Map<string, Array<{ inputs: unknown[]; text: string }>>>();
 
-function prefixInputs(ctx: RunContext, language: string, attached: boolean): unknown[] {
-  const s = ctx.state;
-  const inputs: unknown[] = [ctx.library, language, attached, ctx.today(), s.problem, clarificationsText(s), s.contextDocuments.length];
+function memoized(ctx: RunContext, kind: string, inputs: unknown[], make: () => string): string {
+  const byKind = memos.get(ctx) ?? new Map<string, Array<{ inputs: unknown[]; text: string }>>();
+  memos.set(ctx, byKind);
+  const known = byKind.get(kind) ?? [];
+  const hit = known.find((m) => m.inputs.length === inputs.length && m.inputs.every((v, i) => v === inputs[i]));
+  if (hit) return hit.text;
+  const text = make();
+  byKind.set(kind, [{ inputs, text }, ...known.slice(0, 3)]);
+  return text;
+}
+
+function documentInputs(s: WorkflowState, attached: boolean): unknown[] {
+  const inputs: unknown[] = [attached, s.contextDocuments.length];
   for (const d of s.contextDocuments) {
     const source = d.sourceId ? s.sources.find((x) => x.id === d.sourceId) : undefined;
     inputs.push(d.kind, d.title, d.sourceId, d.format, d.units, d.truncated, d.text, d.selected, d.selected?.length, source?.passages, source?.passages?.length);
