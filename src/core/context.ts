@@ -17,6 +17,7 @@ import { RunLog } from './runLog';
 import { StateSaves } from './stateSaves';
 import { validatedCall, type ValidatedCall, type ValidatedCallSpec } from './validatedCall';
 import { redactKeyShapedText } from './secrets';
+import { deepFreeze } from './snapshotParts';
 import { DEFAULT_SETTINGS, modelFor, type OrchestratorSettings } from './settings';
 import { textDocuments } from './textDocuments';
 import type { HistoryEntry, ModelCallRecord, StepName, WorkflowState } from './state';
@@ -314,7 +315,7 @@ export class RunContext {
       key: this.callKey(spec.step, spec.key, spec.ownAttempts),
       step: spec.step,
       model: response.model || model,
-      usage: response.usage,
+      usage: { ...response.usage },
       costUsd: cost ?? 0,
       ...(cost === null ? { priced: false } : {}),
       ...(options.batch ? { batch: true } : {}),
@@ -328,7 +329,7 @@ export class RunContext {
         ? { blocks: response.blocks.map((b) => ({ text: redactKeyShapedText(b.text), citations: b.citations.map((c) => ({ ...c, citedText: redactKeyShapedText(c.citedText) })) })) }
         : {}),
     };
-    this.state.calls.push(record);
+    this.state.calls.push(deepFreeze(record));
     this.runLog.modelCall({
       step: spec.step,
       label: spec.label,

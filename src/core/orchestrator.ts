@@ -14,6 +14,7 @@ import { assertCanStart } from './checks';
 import { problemOverLimit } from './problemSize';
 import { createState, nextStep, type StepName, type WorkflowState } from './state';
 import { defaultRunId } from './runSummary';
+import { freezeFinishedParts } from './snapshotParts';
 import { resetInterrupted, runAnalysts } from './steps/analysts';
 import { runCitations } from './steps/citations';
 import { runClarify } from './steps/clarify';
@@ -67,6 +68,7 @@ export class Orchestrator {
   async resume(id: string, options: RunOptions = {}): Promise<RunOutcome> {
     const loaded = await this.deps.store.load(id);
     const state = loaded.state;
+    freezeFinishedParts(state);
     if (loaded.recoveredFromBackup) this.deps.log?.warn(loaded.recoveredFromBackup);
     const ctx = new RunContext(state, this.deps, options.signal);
     if (state.status === 'done') return { state };

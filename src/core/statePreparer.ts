@@ -14,13 +14,15 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PartsSent } from './snapshotParts';
 import { prepareState, type PreparedState } from './statePrepare';
 import { StateStoreError, type StateStoreErrorCode } from './storeErrors';
 
 type Reply =
   | { ready: true }
   | { id: number; ok: true; prepared: PreparedState }
-  | { id: number; ok: false; code?: StateStoreErrorCode; message: string };
+  | { id: number; ok: false; code?: StateStoreErrorCode; message: string }
+  | { id: number; ok: false; lost: true; run: string };
 
 /** A state as it was when the save was asked for, and what its save writes. */
 export interface Snapshot {
@@ -52,6 +54,8 @@ export class StatePreparer {
   private nextId = 1;
   private readiness: { promise: Promise<boolean>; settle: (ready: boolean) => void } | null = null;
   private readonly waiting = new Map<number, { resolve: (p: PreparedState) => void; reject: (err: unknown) => void }>();
+  /** The frozen parts of each run the worker holds: sent once, named afterwards (snapshotParts.ts). */
+  private readonly parts = new PartsSent();
   /** How many snapshots went to the worker and were taken in the caller's thread (tests, diagnostics). */
   readonly counts = { worker: 0, thread: 0 };
 
@@ -66,7 +70,9 @@ export class StatePreparer {
       const id = this.nextId++;
       const answer = new Promise<PreparedState>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
       try {
-        worker.postMessage({ id, state, secrets: keys });
+        const { message, sent } = this.parts.shape(state);
+        worker.postMessage({ id, ...message, secrets: keys });
+        sent();
         // Alive while it has work: a save under way keeps the process up, an idle worker does not.
         if (this.waiting.size === 1) worker.ref();
         this.counts.worker++;
@@ -102,6 +108,7 @@ export class StatePreparer {
     this.failed = false;
     this.settleReadiness(false);
     this.dropWaiting();
+    this.parts.clear();
     await worker?.terminate();
   }
 
@@ -131,6 +138,7 @@ export class StatePreparer {
       this.ready = false;
       this.settleReadiness(false);
       this.dropWaiting();
+      this.parts.clear();
     };
     worker.on('error', stop);
     worker.on('exit', stop);
@@ -150,7 +158,12 @@ export class StatePreparer {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker?.unref();
     if (reply.ok) waiting.resolve(reply.prepared);
-    else waiting.reject(reply.code ? new StateStoreError(reply.code, reply.message) : new Error(reply.message));
+    else if ('lost' in reply) {
+      // The worker did not hold a part it was sent before: it is sent again with the next snapshot.
+      this.parts.forget(reply.run);
+      waiting.reject(new PreparerStopped());
+    } else
+      waiting.reject(reply.code ? new StateStoreError(reply.code, reply.message) : new Error(reply.message));
   }
 
   private settleReadiness(ready: boolean): void {

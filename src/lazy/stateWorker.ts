@@ -5,15 +5,22 @@
  * prepared text, or with the reason the state must not be written.
  */
 import { parentPort } from 'node:worker_threads';
+import { PartsHeld, type ShapedSnapshot } from '../core/snapshotParts';
 import { prepareState } from '../core/statePrepare';
 import { StateStoreError } from '../core/storeErrors';
 
 const port = parentPort;
+const held = new PartsHeld();
 if (port) {
-  port.on('message', (request: { id: number; state: unknown; secrets: string[] }) => {
+  port.on('message', (request: ShapedSnapshot & { id: number; secrets: string[] }) => {
     try {
+      const state = held.restore(request);
+      if (state === null) {
+        port.postMessage({ id: request.id, ok: false, lost: true, run: request.run });
+        return;
+      }
       // The snapshot is a structured clone: serialized as the run's thread would have done it.
-      const raw = JSON.stringify(request.state) ?? 'null';
+      const raw = JSON.stringify(state) ?? 'null';
       port.postMessage({ id: request.id, ok: true, prepared: prepareState(raw, request.secrets) });
     } catch (err) {
       port.postMessage({

@@ -152,7 +152,8 @@ describe('hostile and faulty answers', { timeout: 12 * 60_000 }, () => {
       await wb.clickInWebview('button', 'Continue');
       // Asked again: the reason is shown, the good document is still chosen.
       await wb.findText(/figures\.bin.*(not a supported document|not a UTF-8 text document|cannot be read)/, 30_000);
-      assert.equal(await currentGate(wb), 'sources');
+      // The reason can show a moment before the gate's form is drawn again.
+      assert.equal(await waitFor('the sources gate again', async () => (await currentGate(wb)) ?? undefined, 10_000), 'sources');
       assert.ok(await wb.webviewShows('notes.md'), 'the other context document was dropped');
       await wb.clickInWebview('button', 'Cancel analysis');
       await wb.waitForNotification(CANCELLED_NOTIFICATION, 30_000);

@@ -20,6 +20,7 @@ import { parseJsonAnswer } from '../modelAnswers';
 import { redactKeyShapedText } from '../secrets';
 import { estimateTokens, locationLabel, passageTokens, type ParsedDocument } from '../passages';
 import type { DocumentPreview, DocumentProblem, DocumentType, SourceChoice, SourceChoiceRequest, SourcesPreview } from '../ports';
+import { deepFreeze } from '../snapshotParts';
 import { SourceNeed, type ContextDocument, type ContextPlan, type Source, type WorkflowState } from '../state';
 
 const NeedAnswer = z.object({ need: SourceNeed, rationale: z.string().default('') });
@@ -217,7 +218,7 @@ async function loadChoice(ctx: RunContext, choice: Extract<SourceChoice, { kind:
   const { docs: planned, selection } = await plan(ctx, read, firstId, briefingText);
   for (const { sourceId, file } of planned) {
     const doc = file.doc!;
-    sources.push({ id: sourceId, level: 'L0', title: doc.title, documentRef: doc.path, excerpt: doc.passages[0].text.slice(0, 300), passages: doc.passages });
+    sources.push({ id: sourceId, level: 'L0', title: doc.title, documentRef: doc.path, excerpt: doc.passages[0].text.slice(0, 300), passages: deepFreeze(doc.passages) });
     const selected = selection.selected[sourceId];
     docs.push({
       id: `doc-${docs.length + 1}`,
