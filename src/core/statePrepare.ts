@@ -30,7 +30,19 @@ export function checkRunId(id: unknown): asserts id is string {
 
 /** Prepares the state `raw` (its JSON) for writing; throws a StateStoreError when it must not be written. */
 export function prepareState(raw: string, secrets: readonly string[]): PreparedState {
-  const state = JSON.parse(raw) as WorkflowState;
+  return prepareParsed(JSON.parse(raw) as WorkflowState, secrets);
+}
+
+/**
+ * The same for a copy of the state that is plain data already (the worker's structured clone):
+ * validated as it is, and through its JSON only if that fails (JSON turns a date into text, say).
+ */
+export function prepareCopy(copy: unknown, secrets: readonly string[]): PreparedState {
+  const parsed = WorkflowStateSchema.safeParse(copy);
+  return parsed.success ? prepareValid(parsed.data, secrets) : prepareState(JSON.stringify(copy) ?? 'null', secrets);
+}
+
+function prepareParsed(state: WorkflowState, secrets: readonly string[]): PreparedState {
   const parsed = WorkflowStateSchema.safeParse(state);
   if (!parsed.success) {
     throw new StateStoreError(
@@ -38,7 +50,12 @@ export function prepareState(raw: string, secrets: readonly string[]): PreparedS
       `Refusing to save an invalid analysis state${typeof state?.id === 'string' ? ` for run "${state.id}"` : ''}: ${describeZodIssues(parsed.error)}.`,
     );
   }
-  const id = parsed.data.id;
+  return prepareValid(parsed.data, secrets);
+}
+
+function prepareValid(data: WorkflowState, secrets: readonly string[]): PreparedState {
+  const parsed = { data };
+  const id = data.id;
   checkRunId(id);
   // The JSON text shows whether any string may hold a key: almost always not, and then
   // neither walk below is needed.
