@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createState, type WorkflowState } from '../../src/core/state';
-import { prepareState } from '../../src/core/statePrepare';
+import { prepareCopy, prepareState } from '../../src/core/statePrepare';
 import { defaultWorkerFile, PreparerStopped, StatePreparer } from '../../src/core/statePreparer';
 import { FileStateStore } from '../../src/core/stateStore';
 import { StateStoreError } from '../../src/core/storeErrors';
@@ -100,6 +100,15 @@ describe('state preparer (saves prepared off the run thread)', () => {
     assert.equal(await broken.started(), false);
     assert.equal(JSON.parse((await broken.snapshot(state(), []).prepared()).text).id, 'run-prepare');
     assert.equal(broken.counts.worker, 0);
+  });
+
+  it('a copy that is valid only through its JSON (a date object where text is expected) is prepared as JSON has it', () => {
+    const s = state() as unknown as { updatedAt: unknown };
+    s.updatedAt = new Date('2026-11-22T11:00:00.000Z');
+    const ready = prepareCopy(s, []);
+    assert.equal(ready.text, prepareState(JSON.stringify(s), []).text);
+    assert.equal(JSON.parse(ready.text).updatedAt, '2026-11-22T11:00:00.000Z');
+    assert.throws(() => prepareCopy({ ...state(), version: 3 }, []), (err: unknown) => err instanceof StateStoreError && err.code === 'invalid-state');
   });
 
   it('a value the worker cannot receive is serialized in the run thread, as JSON has it', async () => {
