@@ -204,9 +204,10 @@ async function main(): Promise<void> {
       `client wait beyond server latency ${ms(full.clientOverServerMs)} ms`,
   );
   log(`  median step overhead without the saves: ${ms(full.medianStepOverheadExSavesMs)} ms`);
+  log(`  overhead ms by step in the second (warm) run, the stepOverheadMs figure: ${fullWarm.steps.map((r) => `${r.step} ${ms(r.overheadMs)}`).join(', ')}`);
   log(
-    `  state saves: ${full.saves.count} saves, ${ms(full.saves.totalMs)} ms in all (${ms(full.saves.syncMs)} ms validating and ` +
-      `serializing, ${ms(full.saves.durableWriteMs)} ms in durable writes and fsyncs, ${ms(full.saves.otherFsMs)} ms in other file operations); ` +
+    `  state saves: ${full.saves.count} saves, ${ms(full.saves.totalMs)} ms in all (${ms(full.saves.syncMs)} ms on the run's ` +
+      `thread handing snapshots to the store, ${ms(full.saves.durableWriteMs)} ms in durable writes and fsyncs, ${ms(full.saves.otherFsMs)} ms in other file operations); ` +
       `final state ${full.saves.stateBytes} bytes`,
   );
   log(`  a finished answer reaches the disk ${ms(full.answerToDiskMs.median)} ms after the call returns (median; max ${ms(full.answerToDiskMs.max)} ms)`);
@@ -302,6 +303,7 @@ async function main(): Promise<void> {
       stepOverheadColdMs: round(stepOverheadColdMs, 2),
       stepOverheadBasis: 'median over the steps of a second full run in the same process; stepOverheadColdMs is the first run',
       criticalPathRatioShortWarm: round(ratio(fullWarm.wallMs, fullWarm.latencySumMs)),
+      stepOverheadWarmByStep: Object.fromEntries(fullWarm.steps.map((r) => [r.step, round(r.overheadMs, 1)])),
       realistic: realisticJson(realistic),
       stepOverheadExcludingSavesMs: round(full.medianStepOverheadExSavesMs, 2),
       cacheCostRatioInRun: round(cacheCostRatioInRun),
