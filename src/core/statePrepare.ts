@@ -54,16 +54,15 @@ function prepareParsed(state: WorkflowState, secrets: readonly string[]): Prepar
 }
 
 function prepareValid(data: WorkflowState, secrets: readonly string[]): PreparedState {
-  const parsed = { data };
   const id = data.id;
   checkRunId(id);
   // The JSON text shows whether any string may hold a key: almost always not, and then
   // neither walk below is needed.
-  let text = `${JSON.stringify(parsed.data)}\n`;
-  let clean: WorkflowState = parsed.data;
+  let text = `${JSON.stringify(data)}\n`;
+  let clean: WorkflowState = data;
   let redacted = 0;
   if (jsonMayHoldSecret(text, secrets)) {
-    const secret = findSecret(parsed.data, secrets, { keyShaped: false });
+    const secret = findSecret(data, secrets, { keyShaped: false });
     if (secret) {
       throw new StateStoreError(
         'secret',
@@ -72,7 +71,7 @@ function prepareValid(data: WorkflowState, secrets: readonly string[]): Prepared
       );
     }
     // Text that only looks like a key (quoted by a web page, a document, an answer) is redacted.
-    const result = redactKeyShaped(parsed.data);
+    const result = redactKeyShaped(data);
     if (result.redacted > 0) {
       redacted = result.redacted;
       clean = result.value;

@@ -63,7 +63,6 @@ export class StatePreparer {
 
   /** Takes a snapshot of `state` now: later changes to the object do not reach it. */
   snapshot(state: unknown, secrets: readonly string[]): Snapshot {
-    const keys = secrets.filter((s): s is string => typeof s === 'string');
     this.start();
     const worker = this.ready ? this.worker : null;
     if (worker) {
@@ -71,7 +70,7 @@ export class StatePreparer {
       const answer = new Promise<PreparedState>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
       try {
         const { message, sent } = this.parts.shape(state);
-        worker.postMessage({ id, ...message, secrets: keys });
+        worker.postMessage({ id, ...message, secrets });
         sent();
         // Alive while it has work: a save under way keeps the process up, an idle worker does not.
         if (this.waiting.size === 1) worker.ref();
@@ -87,7 +86,7 @@ export class StatePreparer {
     this.counts.thread++;
     const raw = JSON.stringify(state) ?? 'null';
     let prepared: Promise<PreparedState> | undefined;
-    return { prepared: () => (prepared ??= Promise.resolve().then(() => prepareState(raw, keys))) };
+    return { prepared: () => (prepared ??= Promise.resolve().then(() => prepareState(raw, secrets))) };
   }
 
   /** Starts the worker if it is not running: true once it is ready, false if it cannot start or stopped. */
@@ -103,12 +102,8 @@ export class StatePreparer {
   /** Stops the worker; a later snapshot starts a new one. */
   async dispose(): Promise<void> {
     const worker = this.worker;
-    this.worker = null;
-    this.ready = false;
     this.failed = false;
-    this.settleReadiness(false);
-    this.dropWaiting();
-    this.parts.clear();
+    this.detach();
     await worker?.terminate();
   }
 
@@ -134,11 +129,7 @@ export class StatePreparer {
     const stop = () => {
       if (this.worker !== worker) return;
       this.failed = true;
-      this.worker = null;
-      this.ready = false;
-      this.settleReadiness(false);
-      this.dropWaiting();
-      this.parts.clear();
+      this.detach();
     };
     worker.on('error', stop);
     worker.on('exit', stop);
@@ -164,6 +155,15 @@ export class StatePreparer {
       waiting.reject(new PreparerStopped());
     } else
       waiting.reject(reply.code ? new StateStoreError(reply.code, reply.message) : new Error(reply.message));
+  }
+
+  /** Forgets the worker: its pending snapshots are lost, and it holds no parts any more. */
+  private detach(): void {
+    this.worker = null;
+    this.ready = false;
+    this.settleReadiness(false);
+    this.dropWaiting();
+    this.parts.clear();
   }
 
   private settleReadiness(ready: boolean): void {

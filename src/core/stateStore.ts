@@ -74,7 +74,7 @@ export class FileStateStore implements StateStore {
   }
 
   runDir(id: string): string {
-    this.checkId(id);
+    checkRunId(id);
     return path.join(this.runsDir, id);
   }
 
@@ -165,7 +165,7 @@ export class FileStateStore implements StateStore {
   }
 
   async load(id: string): Promise<LoadResult> {
-    this.checkId(id);
+    checkRunId(id);
     // A load waits for the saves already asked for, so it sees the last of them.
     await this.queues.get(`state:${id}`)?.catch(() => undefined);
     const main = await this.files.read(this.statePath(id), id);
@@ -249,10 +249,6 @@ export class FileStateStore implements StateStore {
       if (fsCodeOf(err) === 'ENOENT') return '';
       throw fsFailure('read-failed', `Could not read the run log ${file}`, err);
     }
-  }
-
-  private checkId(id: string): void {
-    checkRunId(id);
   }
 
   private enqueue<T>(key: string, task: () => Promise<T>): Promise<T> {
