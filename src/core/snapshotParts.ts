@@ -39,6 +39,9 @@ function isNamed(v: unknown): v is Named {
 type Record = { [key: string]: unknown };
 const isRecord = (v: unknown): v is Record => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Parts sent after the snapshots that name them, by the snapshot's id. */
+export type PartsToFollow = Array<[number, Fresh]>;
+
 /** The snapshot message of a state: the state with its held parts named, and the parts sent now. */
 export interface ShapedSnapshot {
   run: string | null;

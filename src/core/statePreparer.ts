@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PartsSent } from './snapshotParts';
+import { PartsSent, type PartsToFollow } from './snapshotParts';
 import { prepareState, type PreparedState } from './statePrepare';
 import { StateStoreError, type StateStoreErrorCode } from './storeErrors';
 
@@ -56,6 +56,11 @@ export class StatePreparer {
   private readonly waiting = new Map<number, { resolve: (p: PreparedState) => void; reject: (err: unknown) => void }>();
   /** The frozen parts of each run the worker holds: sent once, named afterwards (snapshotParts.ts). */
   private readonly parts = new PartsSent();
+  /** Parts new to the worker, by the snapshot that named them first, to be sent at the next turn. */
+  private following: PartsToFollow = [];
+  /** How many batches of such parts went to the worker (it counts them too). */
+  private batches = 0;
+  private sending = false;
   /** How many snapshots went to the worker and were taken in the caller's thread (tests, diagnostics). */
   readonly counts = { worker: 0, thread: 0 };
 
@@ -70,8 +75,15 @@ export class StatePreparer {
       const answer = new Promise<PreparedState>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
       try {
         const { message, sent } = this.parts.shape(state);
-        worker.postMessage({ id, ...message, secrets });
+        const { fresh, ...rest } = message;
+        if (fresh.length) this.following.push([id, fresh]);
+        // The parts new to the worker follow at the next turn of the event loop (they never
+        // change, so they may): a paid call whose request goes out right after this snapshot does
+        // not wait for their copy. The worker keeps the snapshot until they are there.
+        const after = this.following.length ? this.batches + 1 : this.batches;
+        worker.postMessage({ id, ...rest, fresh: [], after, secrets });
         sent();
+        if (fresh.length) this.sendPartsSoon(worker);
         // Alive while it has work: a save under way keeps the process up, an idle worker does not.
         if (this.waiting.size === 1) worker.ref();
         this.counts.worker++;
@@ -137,6 +149,27 @@ export class StatePreparer {
     worker.unref();
   }
 
+  private sendPartsSoon(worker: Worker): void {
+    if (this.sending) return;
+    this.sending = true;
+    setImmediate(() => {
+      this.sending = false;
+      if (this.worker !== worker || this.following.length === 0) return;
+      const parts = this.following;
+      this.following = [];
+      try {
+        worker.postMessage({ parts });
+        this.batches++;
+      } catch {
+        // A part the worker cannot receive: the snapshots that name it are lost, and the saves
+        // are taken in this thread from now on.
+        this.failed = true;
+        this.detach();
+        void worker.terminate();
+      }
+    });
+  }
+
   private answer(reply: Reply): void {
     if ('ready' in reply) {
       this.ready = true;
@@ -164,6 +197,8 @@ export class StatePreparer {
     this.settleReadiness(false);
     this.dropWaiting();
     this.parts.clear();
+    this.following = [];
+    this.batches = 0;
   }
 
   private settleReadiness(ready: boolean): void {

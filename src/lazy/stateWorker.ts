@@ -7,7 +7,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { PartsHeld, type ShapedSnapshot } from '../core/snapshotParts';
+import { PartsHeld, type PartsToFollow, type ShapedSnapshot } from '../core/snapshotParts';
 import { prepareCopy } from '../core/statePrepare';
 import { StateStoreError } from '../core/storeErrors';
 
@@ -28,24 +28,52 @@ function lowerPriority(): void {
   }
 }
 lowerPriority();
-if (port) {
-  port.on('message', (request: ShapedSnapshot & { id: number; secrets: string[] }) => {
-    try {
-      const state = held.restore(request);
-      if (state === null) {
-        port.postMessage({ id: request.id, ok: false, lost: true, run: request.run });
-        return;
-      }
-      // The snapshot is a structured clone, plain data: validated as it is.
-      port.postMessage({ id: request.id, ok: true, prepared: prepareCopy(state, request.secrets) });
-    } catch (err) {
-      port.postMessage({
-        id: request.id,
-        ok: false,
-        code: err instanceof StateStoreError ? err.code : undefined,
-        message: err instanceof Error ? err.message : String(err),
-      });
+
+type Request = ShapedSnapshot & { id: number; secrets: string[]; after?: number };
+
+/**
+ * The parts new to this thread come after the snapshots that name them (statePreparer.ts): a
+ * snapshot waits until the batches of parts it needs are there, and the snapshots are prepared
+ * in the order they came, so that each run's held parts are those of its latest snapshot.
+ */
+const waiting: Request[] = [];
+const following = new Map<number, ShapedSnapshot['fresh']>();
+let batches = 0;
+
+function receive(message: Request | { parts: PartsToFollow }): void {
+  if ('parts' in message) {
+    batches++;
+    for (const [id, fresh] of message.parts) following.set(id, fresh);
+  } else waiting.push(message);
+  while (waiting.length > 0 && (waiting[0].after ?? 0) <= batches) {
+    const request = waiting.shift()!;
+    const fresh = following.get(request.id);
+    following.delete(request.id);
+    prepare(fresh ? { ...request, fresh: [...request.fresh, ...fresh] } : request);
+  }
+}
+
+function prepare(request: Request): void {
+  if (!port) return;
+  try {
+    const state = held.restore(request);
+    if (state === null) {
+      port.postMessage({ id: request.id, ok: false, lost: true, run: request.run });
+      return;
     }
-  });
+    // The snapshot is a structured clone, plain data: validated as it is.
+    port.postMessage({ id: request.id, ok: true, prepared: prepareCopy(state, request.secrets) });
+  } catch (err) {
+    port.postMessage({
+      id: request.id,
+      ok: false,
+      code: err instanceof StateStoreError ? err.code : undefined,
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+if (port) {
+  port.on('message', receive);
   port.postMessage({ ready: true });
 }

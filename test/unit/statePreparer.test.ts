@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { deepFreeze } from '../../src/core/snapshotParts';
 import { createState, type WorkflowState } from '../../src/core/state';
 import { prepareCopy, prepareState } from '../../src/core/statePrepare';
 import { defaultWorkerFile, PreparerStopped, StatePreparer } from '../../src/core/statePreparer';
@@ -142,6 +143,52 @@ describe('state preparer (saves prepared off the run thread)', () => {
     const written = JSON.parse(readFileSync(store.statePath('run-stopped-worker'), 'utf8'));
     assert.equal(written.title, 'newer than the lost snapshot');
     assert.equal((await store.load('run-stopped-worker')).state.title, 'newer than the lost snapshot');
+  });
+
+  it('parts new to the worker follow their snapshot at the next turn; snapshots naming them wait for them, in order', async () => {
+    // The real worker, with each message it receives written down first.
+    const log = path.join(tempDir('sa-worker-log-'), 'messages.txt');
+    const worker = defaultWorkerFile()!;
+    const logging = () =>
+      script(
+        `const { appendFileSync } = require('node:fs'); const { parentPort } = require('node:worker_threads');\n` +
+          `parentPort.on('message', (m) => appendFileSync(${JSON.stringify(log)}, ('parts' in m ? 'parts ' + m.parts.length : 'snapshot ' + m.fresh.length + ' after ' + m.after) + '\\n'));\n` +
+          `require(${JSON.stringify(worker)});`,
+      );
+    const p = preparer(logging);
+    assert.equal(await p.started(), true);
+    const s = state('run-parts-follow');
+    const record = (key: string): WorkflowState['calls'][number] =>
+      deepFreeze({ key, step: 'parse', model: 'claude-sonnet-4-5', usage: { inputTokens: 10, outputTokens: 20, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 }, costUsd: 0.001, durationMs: 5, stopReason: 'end_turn', at: s.createdAt, text: `answer ${key}` });
+    s.calls.push(record('parse'), record('source-need'));
+    const first = p.snapshot(s, []);
+    const asFirst = JSON.stringify(s);
+    // Named before its parts are there: it waits for them.
+    s.title = 'a second snapshot';
+    const second = p.snapshot(s, []);
+    const asSecond = JSON.stringify(s);
+    const written = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    assert.equal(written().includes('parts'), false, 'the parts went with the snapshot');
+    assert.equal((await first.prepared()).text, prepareState(asFirst, []).text);
+    assert.equal((await second.prepared()).text, prepareState(asSecond, []).text);
+    s.calls.push(record('clarify'));
+    const third = p.snapshot(s, []);
+    assert.equal((await third.prepared()).text, prepareState(JSON.stringify(s), []).text);
+    assert.deepEqual(written().trim().split('\n'), ['snapshot 0 after 1', 'snapshot 0 after 1', 'parts 1', 'snapshot 0 after 2', 'parts 1']);
+    assert.equal(p.counts.thread, 0);
+  });
+
+  it('a part the worker cannot receive loses the snapshots naming it; saves are then taken in the run thread', async () => {
+    const p = preparer();
+    await p.started();
+    const dir = tempDir('sa-prepare-store-');
+    const store = new FileStateStore(dir, { preparer: p, secrets: () => [] });
+    const s = state('run-part-not-cloned');
+    s.calls.push(deepFreeze({ key: 'parse', step: 'parse', model: 'm', usage: { inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 }, costUsd: 0, durationMs: 1, stopReason: null, at: s.createdAt, text: 'x', extra: () => 'a function' } as unknown as WorkflowState['calls'][number]));
+    await store.save(s);
+    assert.equal(await p.started(), false, 'the worker is still used');
+    assert.equal((await store.load('run-part-not-cloned')).state.calls[0].key, 'parse');
+    assert.equal(p.counts.thread, 1);
   });
 
   it('the store saves through the worker, and a later invalid snapshot fails only its own save', async () => {

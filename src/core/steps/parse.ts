@@ -81,14 +81,18 @@ export async function runParse(ctx: RunContext): Promise<void> {
     s.language = fixed;
     s.languageSource = 'setting';
   }
-  // Judging the need for current sources needs only the problem: it runs at the same time as
-  // the parse call, in the language the run will most likely have (the setting's, or the one
-  // detected in the problem); the sources step uses it when that is the language decided.
+  // Until the language is decided, the model writes in the problem's language and names it.
+  // The parse call needs nothing else, so its request goes out first.
+  const scoring = scoreWithModel(ctx, 'parse', 'parse', fixed ? outputLanguageName(s) : PROBLEM_LANGUAGE);
+  scoring.catch(() => undefined);
+  // Judging the need for current sources needs only the problem: it runs while the parse call
+  // is under way, in the language the run will most likely have (the setting's, or the one
+  // detected in the problem); the sources step uses it when that is the language decided. The
+  // detection waits for the next turn of the event loop, once the parse request is sent.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const detected = fixed ? null : detectLanguage(s.problem);
   if (!s.sourceNeed) ctx.prefetch(sourceNeedCall(ctx, fixed || detected!.code));
-
-  // Until the language is decided, the model writes in the problem's language and names it.
-  const answer = await scoreWithModel(ctx, 'parse', 'parse', fixed ? outputLanguageName(s) : PROBLEM_LANGUAGE);
+  const answer = await scoring;
   if (detected) {
     const named = answer?.language;
     if (named !== undefined && !normalizeLanguageCode(named)) {
