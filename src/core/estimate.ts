@@ -178,9 +178,15 @@ export async function estimateRun(
   const targetWords = tpl?.targetWords ?? 2000;
   const language = ctx.state.language;
   const method = lib.synthesizers.find((x) => x.id === p.synthesizer)?.method ?? '';
-  const rendered = (
-    id: 'integration' | 'integration-frame' | 'integration-part' | 'integration-closing' | 'outline' | 'citations' | 'citations-frame' | 'citations-part' | 'fulltext',
-  ): number => {
+  type Counted = 'integration' | 'integration-frame' | 'integration-part' | 'integration-closing' | 'outline' | 'citations' | 'citations-frame' | 'citations-part' | 'fulltext';
+  // A prompt's tokens are the same at every level: each prompt is rendered once.
+  const renderedTokens = new Map<Counted, number>();
+  const rendered = (id: Counted): number => {
+    let tokens = renderedTokens.get(id);
+    if (tokens === undefined) renderedTokens.set(id, (tokens = renderedOnce(id)));
+    return tokens;
+  };
+  const renderedOnce = (id: Counted): number => {
     try {
       const common = { language_name: language };
       const parts = { part_min_words: '', part_max_words: '' };
