@@ -81,7 +81,10 @@ export async function answerGates(wb: Workbench, options: AnswerOptions = {}, se
       const button = GATE_BUTTONS.find((g) => g.gate === gate)?.button as string;
       if (gate === 'failures') throw new Error('Analysts failed: the panel asks what to do');
       if (gate === 'sources' && options.webSearch !== undefined) {
-        const box = await wb.findInWebviews('checkbox', 'Allow web search');
+        // A "Continue" button elsewhere (a moment before the panel is redrawn) is no sources
+        // gate: without its checkbox, look again.
+        const box = await wb.findInWebviews('checkbox', 'Allow web search', 3_000).catch(() => undefined);
+        if (!box) continue;
         if ((await box.isEnabled()) && (await box.isChecked()) !== options.webSearch) await box.click();
       }
       // The panel re-renders on every state change: a button seen a moment ago may be gone
