@@ -5,7 +5,9 @@ import { Orchestrator } from '../../src/core/orchestrator';
 import { numberedOutline } from '../../src/core/sectionPlan';
 import { citationGroups } from '../../src/core/steps/citationParts';
 import type { RecordedAnthropicRequest } from '../fakes/anthropicServer';
-import { harness, ScriptedReviewer } from '../helpers/core';
+import type { StateStore } from '../../src/core/ports';
+import { FileStateStore } from '../../src/core/stateStore';
+import { harness, ScriptedReviewer, storeKilledAfter, tempDir } from '../helpers/core';
 import { bundledLibrary, demoResponder, startFakes } from '../helpers/fakeRun';
 
 const PROBLEM = 'Should we enter the German market for industrial sensors next year, and how?';
@@ -27,11 +29,11 @@ describe('the citation map made by groups of sections, through the real SDK agai
   });
   after(() => fakes.close());
 
-  async function run() {
+  async function run(overrides: { store?: StateStore; signal?: AbortSignal } = {}) {
     const library = await bundledLibrary();
-    const h = harness({ model: fakes.model, search: fakes.search, library, reviewer: reviewer() });
+    const h = harness({ model: fakes.model, search: fakes.search, library, reviewer: reviewer(), ...(overrides.store ? { store: overrides.store } : {}) });
     h.workspace.files.set('notes.md', NOTES);
-    return new Orchestrator(h.deps).start(PROBLEM);
+    return new Orchestrator(h.deps).start(PROBLEM, { signal: overrides.signal });
   }
 
   it('maps the groups at the same time, the largest first, into one map with at most three searches', async () => {
@@ -88,6 +90,49 @@ describe('the citation map made by groups of sections, through the real SDK agai
       assert.ok(outcome.state.history.some((e) => e.event === 'retry' && /^group 2: /.test(e.detail)));
     } finally {
       fakes.anthropic.setResponder(demoResponder);
+    }
+  });
+
+  it('resumes a run killed while mapping without paying again for the groups already mapped', async () => {
+    fakes.anthropic.clearRequests();
+    // Every group but the first answers slowly, so that the kill finds them under way.
+    fakes.anthropic.setFaults((input) => (/^citations:part:([2-9]|\d\d)$/.test(input.task?.label ?? '') ? { kind: 'delay', ms: 3000 } : null));
+    const dir = tempDir();
+    const disk = new FileStateStore(dir);
+    // A process killed once a save with one mapped group has landed: nothing it saves afterwards does.
+    const { store, signal, killed } = storeKilledAfter(disk, 'citations:part:', 1);
+    try {
+      const first = await run({ store, signal });
+      assert.equal(first.state.status, 'cancelled');
+      assert.ok(killed());
+      const saved = (await disk.load(first.state.id)).state;
+      const groups = citationGroups(numberedOutline(currentOutline(saved)).text);
+      const done = saved.calls.filter((c) => c.key.startsWith('citations:part:')).map((c) => c.key);
+      assert.ok(done.length >= 1 && done.length < groups.length, `${done.length} of ${groups.length} groups on disk at the kill`);
+      assert.equal(saved.step, 'citations');
+      const before = fakes.anthropic.requests.length;
+      const searchesBefore = fakes.exa.requests.length;
+      fakes.anthropic.setFaults(undefined);
+
+      const library = await bundledLibrary();
+      const h = harness({ model: fakes.model, search: fakes.search, library, reviewer: reviewer(), store: new FileStateStore(dir) });
+      h.workspace.files.set('notes.md', NOTES);
+      const resumed = await new Orchestrator(h.deps).resume(saved.id);
+      assert.equal(resumed.error, undefined, resumed.error?.message);
+      assert.equal(resumed.state.status, 'done');
+      const again = groupRequests(fakes.anthropic.requests.slice(before)).map((r) => `citations:part:${groupOf(r)}`);
+      for (const key of done) assert.ok(!again.includes(key), `${key} was mapped again`);
+      assert.equal(again.length, groups.length - done.length, 'only the groups missing at the kill were mapped');
+      const earlier = fakes.anthropic.requests.slice(before).filter((r) => r.task && ['parse', 'clarify', 'sources', 'propose', 'analysts', 'integrate', 'outline'].includes(r.task.step));
+      assert.deepEqual(earlier, [], 'no earlier step paid again');
+      // One map over every group's points, and the searches within the limit over both processes.
+      assert.equal(resumed.state.calls.filter((c) => c.key.startsWith('citations:part:')).length, groups.length);
+      const points = resumed.state.citationMap.map((c) => c.point);
+      assert.equal(new Set(points).size, points.length);
+      assert.ok(resumed.state.searches.length <= 3 && fakes.exa.requests.length - searchesBefore <= 3);
+      assert.ok(resumed.state.finalDocument);
+    } finally {
+      fakes.anthropic.setFaults(undefined);
     }
   });
 });
