@@ -4,8 +4,9 @@
  * run; in the caller's thread while the worker starts, or when it cannot start or stops.
  *
  * A snapshot is taken when it is asked for: handed to the worker at once (a structured clone,
- * several times cheaper for the run's thread than serializing the state to JSON), or, without a
- * worker, serialized at once and prepared when its result is first wanted.
+ * several times cheaper for the run's thread than serializing the state to JSON; the frozen parts
+ * new to the worker follow at the next turn), or, without a worker, serialized at once and
+ * prepared when its result is first wanted.
  *
  * Owns: the worker's life (started on first use, kept alive only while it has work, not started
  * again once it failed) and matching answers to requests. Must not: decide what a save writes

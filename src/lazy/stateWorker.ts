@@ -49,7 +49,7 @@ function receive(message: Request | { parts: PartsToFollow }): void {
     const request = waiting.shift()!;
     const fresh = following.get(request.id);
     following.delete(request.id);
-    prepare(fresh ? { ...request, fresh: [...request.fresh, ...fresh] } : request);
+    prepare(fresh ? { ...request, fresh } : request);
   }
 }
 
